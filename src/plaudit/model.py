@@ -1,0 +1,187 @@
+"""The shared vocabulary of every room: schema objects, classifications, violations, runs.
+
+No I/O lives here. Scanners build a `SchemaModel` (mutable while statements are replayed into it);
+the catalog room classifies its columns; the pipeline turns both into the facts document that the
+policies judge; reports render the resulting `Run` (its JSON form is SPEC §6).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    """Violation severity, ordered from the most to the least serious."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 1 for low: compare with `>=` against a fail level."""
+        return {"critical": 4, "high": 3, "medium": 2, "low": 1}[self.value]
+
+
+#: Violation kinds of SPEC §5. A policy may add rule ids, never kinds outside this list.
+KINDS: tuple[str, ...] = (
+    "untagged_pii",
+    "catalog_stale",
+    "unencrypted_sensitive",
+    "plaintext_in_protected_column",
+    "weak_protection",
+    "prohibited_storage",
+    "unmasked_exposure",
+    "excessive_access",
+    "retention_undeclared",
+    "retention_exceeded",
+    "retention_floor_violated",
+    "pii_in_logs",
+    "missing_purpose_or_basis",
+    "cross_border_transfer",
+    "transport_unencrypted",
+)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was declared: a file and 1-based line, or a database object."""
+
+    path: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line}
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Column:
+    """A column as a scanner found it. `type` is the SQL type as written, lower-cased (`varchar(32)`)."""
+
+    name: str
+    type: str = ""
+    comment: str | None = None
+    nullable: bool = True
+    location: Location | None = None
+
+
+@dataclass
+class Table:
+    """A table or view. Column order is declaration order (dicts keep insertion order).
+
+    Column keys are lower-cased names; `Column.name` keeps the spelling of the source.
+    """
+
+    name: str
+    schema: str | None = None
+    columns: dict[str, Column] = field(default_factory=dict)
+    comment: str | None = None
+    kind: str = "table"  # table | view
+    view_sql: str | None = None
+    location: Location | None = None
+
+    @property
+    def qualified(self) -> str:
+        """`schema.table`, or `table` when the source named no schema (SPEC §6 resource rule)."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A privilege on a table (or some of its columns) given to a grantee (`PUBLIC` for everyone)."""
+
+    privilege: str
+    table: str
+    grantee: str
+    schema: str | None = None
+    columns: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A problem with one input object; the scan records it and goes on (SPEC §9)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass
+class SchemaModel:
+    """Everything a scanner learned about one target.
+
+    Tables are keyed by lower-cased `(schema or "", name)` so that replayed statements find the table
+    whatever case they spell it in.
+    """
+
+    tables: dict[tuple[str, str], Table] = field(default_factory=dict)
+    grants: list[Grant] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    dialect: str | None = None
+
+    @staticmethod
+    def key(schema: str | None, name: str) -> tuple[str, str]:
+        return ((schema or "").lower(), name.lower())
+
+    def get(self, schema: str | None, name: str) -> Table | None:
+        return self.tables.get(self.key(schema, name))
+
+    def add(self, table: Table) -> None:
+        self.tables[self.key(table.schema, table.name)] = table
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason behind a classification: where it came from and what it said.
+
+    `source` is one of name | comment | type | table | value | catalog. `weight` is signed: negative
+    evidence (a `*_time` suffix, a foreign-key `*_id`) lowers confidence.
+    """
+
+    source: str
+    detail: str
+    weight: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The verdict on one column. `category` is None for a column that holds no personal information."""
+
+    category: str | None
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A governed exception from the catalog's `exceptions:` (SPEC §3)."""
+
+    rule: str  # a rule id or a kind
+    resource: str  # exact resource, or a glob (`lending.public.customer.*`)
+    reason: str
+    owner: str
+    expires: str  # ISO date
+    location: Location | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "resource": self.resource,
+            "reason": self.reason,
+            "owner": self.owner,
+            "expires": self.expires,
+        }
