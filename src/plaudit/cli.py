@@ -1,0 +1,278 @@
+"""The command line (SPEC §2). The only module that prints or exits.
+
+Exit codes: 0 no unwaived violation at or above the fail level; 1 there are; 2 usage, configuration,
+catalog, policy, connection or internal error. A user never sees a traceback (set PLAUDIT_DEBUG=1 to).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from plaudit import __version__
+from plaudit.config import Config, load_config
+from plaudit.errors import ConfigError, PlauditError
+from plaudit.pipeline import EXIT_ERROR, EXIT_OK, Options, audit, classify_only, exit_code, prepare, utcnow
+from plaudit.reports import formats, render
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def _fail(err: PlauditError) -> None:
+    click.echo(f"plaudit: error: {err}", err=True)
+    if err.hint:
+        click.echo(f"  hint: {err.hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def guarded(func: F) -> F:
+    """Turn every failure into one actionable line and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PlauditError as err:
+            _fail(err)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # an internal error must still not show a traceback
+            if os.environ.get("PLAUDIT_DEBUG"):
+                raise
+            click.echo(f"plaudit: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("  hint: rerun with PLAUDIT_DEBUG=1 for details, and report it", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def common_options(func: F) -> F:
+    """Options every scanning command takes (SPEC §2 "Common options")."""
+    decorators = [
+        click.option("--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable)."),
+        click.option("--policies", "policies", multiple=True, type=click.Path(), help="Extra policy folder (repeatable)."),
+        click.option("--no-builtin-policies", is_flag=True, help="Do not load the built-in policy pack."),
+        click.option("--format", "fmt", type=click.Choice(sorted(formats())), default=None, help="Output format (default: table on a terminal, json otherwise)."),
+        click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the report to this file."),
+        click.option("--fail-level", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: high)."),
+        click.option("--config", "config_path", type=click.Path(), help="Config file (default: plaudit.yaml or [tool.plaudit], searched upward)."),
+    ]  # fmt: skip
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _options(config: Config, catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin: bool) -> Options:
+    return Options(
+        catalog=list(catalog) or config.catalog,
+        policies=list(policies) + config.policies,
+        builtin_policies=config.builtin_policies and not no_builtin,
+        params=config.params,
+        threshold=config.threshold,
+    )
+
+
+def _emit(report: dict[str, Any], fmt: str | None, out: str | None) -> None:
+    fmt = fmt or ("table" if sys.stdout.isatty() and not out else "json")
+    text = render(report, fmt, color=sys.stdout.isatty() and not out)
+    if out:
+        path = Path(out)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the report: {exc.strerror}", path=str(path)) from None
+        summary = report.get("summary", {})
+        click.echo(f"report written to {path} ({summary.get('columns', 0)} columns)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plaudit")
+def cli() -> None:
+    """plaudit: where is your customers' personal information, who can read it, is it protected,
+    and when is it deleted? Compliance policy-as-code for personal financial information."""
+
+
+# --------------------------------------------------------------------------------------------- scan
+
+
+@cli.group()
+def scan() -> None:
+    """Scan SQL files or a live database and judge them against the policies."""
+
+
+@scan.command("sql")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None, help="SQL dialect (default: detected per file).")
+@common_options
+@guarded
+def scan_sql(paths: tuple[str, ...], dialect: str | None, catalog: tuple[str, ...], policies: tuple[str, ...],
+             no_builtin_policies: bool, fmt: str | None, out: str | None, fail_level: str | None,
+             config_path: str | None) -> None:  # fmt: skip
+    """Scan SQL files and folders (DDL, migrations, views) replayed in version order."""
+    from plaudit.scanners.sql import scan_paths
+
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    started = utcnow()
+    prepared = prepare(options)
+    _require_inputs(paths)
+    model = scan_paths(list(paths), dialect=dialect or config.dialect)
+    report = audit(model, mode="scan-sql", target=" ".join(paths), options=options, prepared=prepared, started=started)
+    _emit(report, fmt, out)
+    sys.exit(exit_code(report, fail_level or config.fail_level))
+
+
+@scan.command("db")
+@click.argument("url")
+@click.option("--include", multiple=True, help="Only schema.table matching this glob (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip schema.table matching this glob (repeatable).")
+@click.option("--statement-timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
+@common_options
+@guarded
+def scan_db(url: str, include: tuple[str, ...], exclude: tuple[str, ...], statement_timeout: float,
+            catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin_policies: bool, fmt: str | None,
+            out: str | None, fail_level: str | None, config_path: str | None) -> None:  # fmt: skip
+    """Scan a live database through its SQLAlchemy URL (read-only, metadata)."""
+    from plaudit.scanners.database import redact_url, scan_database
+
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    started = utcnow()
+    prepared = prepare(options)
+    model = scan_database(url, include=include, exclude=exclude, statement_timeout=statement_timeout)
+    report = audit(model, mode="scan-db", target=redact_url(url), options=options, prepared=prepared, started=started)
+    _emit(report, fmt, out)
+    sys.exit(exit_code(report, fail_level or config.fail_level))
+
+
+def _require_inputs(paths: tuple[str, ...]) -> None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if len(missing) == len(paths):
+        raise ConfigError("no input found", path=", ".join(missing), hint="pass SQL files or folders that exist")
+
+
+# ----------------------------------------------------------------------------------------- classify
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--db", "db_url", help="Classify the columns of a live database instead of SQL files.")
+@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@click.option("--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default=None)
+@click.option("--out", "out", type=click.Path(dir_okay=False))
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="Lowest confidence reported as personal (default 0.5).")
+@click.option("--config", "config_path", type=click.Path())
+@guarded
+def classify(paths: tuple[str, ...], db_url: str | None, dialect: str | None, catalog: tuple[str, ...],
+             fmt: str | None, out: str | None, threshold: float | None, config_path: str | None) -> None:  # fmt: skip
+    """Classify columns (names, comments, types, table context); no policies are run."""
+    config = load_config(config_path)
+    options = _options(config, catalog, (), True)
+    if threshold is not None:
+        options.threshold = threshold
+    if bool(paths) == bool(db_url):
+        raise ConfigError("give SQL paths or --db URL (one of them)", hint="plaudit classify migrations/ --format json")
+    if db_url:
+        from plaudit.scanners.database import redact_url, scan_database
+
+        model = scan_database(db_url)
+        target = redact_url(db_url)
+    else:
+        from plaudit.scanners.sql import scan_paths
+
+        _require_inputs(paths)
+        model = scan_paths(list(paths), dialect=dialect or config.dialect)
+        target = " ".join(paths)
+    columns = classify_only(model, target=target, options=options)
+    report = {
+        "columns": [c.to_report() for c in columns],
+        "errors": [e.to_json() for e in model.errors],
+    }
+    _emit(report, fmt, out)
+    sys.exit(EXIT_OK)
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="plaudit-demo", show_default=True)
+@guarded
+def demo(out_dir: str) -> None:
+    """Build a synthetic consumer-finance SQLite database, scan it with the bundled catalog, report."""
+    from plaudit.demo.run import run_demo
+
+    summary = run_demo(Path(out_dir), color=sys.stdout.isatty())
+    click.echo(summary, nl=False)
+    sys.exit(EXIT_OK)
+
+
+# -------------------------------------------------------------------------------------------- policy
+
+
+@cli.group()
+def policy() -> None:
+    """Work with the Rego policies."""
+
+
+@policy.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-v", "--verbose", is_flag=True, help="List every test, not only failures.")
+@guarded
+def policy_test(paths: tuple[str, ...], verbose: bool) -> None:
+    """Run the Rego unit tests (test_* rules), like `opa test`."""
+    from plaudit.policies.engine import load_policies, run_tests
+
+    extra = [Path(p) for p in paths]
+    policy_set = load_policies([p for p in extra if p.is_dir()] or (), builtin=True)
+    results = run_tests(policy_set, extra)
+    failed = 0
+    for result in results:
+        if not result.passed:
+            failed += 1
+        if verbose or not result.passed:
+            status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
+            line = f"{result.package}.{result.name}: {status} ({result.duration_ms:.1f}ms)"
+            click.echo(line + (f"\n  {result.error}" if result.error else ""))
+    click.echo("-" * 40)
+    click.echo(f"PASS: {len(results) - failed}/{len(results)}" + (f", FAIL: {failed}" if failed else ""))
+    sys.exit(1 if failed else EXIT_OK)
+
+
+@policy.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--policies", "policies", multiple=True, type=click.Path())
+@guarded
+def policy_list(fmt: str, policies: tuple[str, ...]) -> None:
+    """List the rules: id, kind, severity, title, references."""
+    import json
+
+    from plaudit.policies.engine import load_policies
+
+    rules = load_policies([Path(p) for p in policies]).rules
+    if fmt == "json":
+        keys = ("rule", "kind", "severity", "title", "references")
+        click.echo(json.dumps({"rules": [{k: r.get(k) for k in keys} for r in rules]}, ensure_ascii=False, indent=2))
+        return
+    for r in rules:
+        click.echo(f"{r['rule']:<32} {r['kind']:<30} {r['severity']:<9} {r['title']}")
+
+
+def main() -> None:
+    cli(prog_name="plaudit")
+
+
+if __name__ == "__main__":
+    main()

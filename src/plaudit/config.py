@@ -1,0 +1,109 @@
+"""Configuration discovery: `--config FILE`, else `plaudit.yaml` or `[tool.plaudit]` in `pyproject.toml`,
+searched from the working directory upward. Command-line options always win over the file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from plaudit.catalog.yamlread import read_yaml
+from plaudit.errors import ConfigError
+
+CONFIG_NAMES = ("plaudit.yaml", "plaudit.yml")
+
+_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "catalog": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "policies": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "builtin_policies": {"type": "boolean"},
+        "fail_level": {"enum": ["critical", "high", "medium", "low"]},
+        "dialect": {"enum": ["mysql", "postgres", "sqlite"]},
+        "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "policy": {"type": "object", "description": "parameters passed to policies as data.plaudit.params"},
+    },
+}
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    catalog: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    builtin_policies: bool = True
+    fail_level: str = "high"
+    dialect: str | None = None
+    threshold: float = 0.5
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _tool_section(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _tool_section(pyproject: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    section = data.get("tool", {}).get("plaudit")
+    return section if isinstance(section, dict) else None
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    path = Path(explicit) if explicit else find_config()
+    if path is None:
+        return Config()
+    if not path.is_file():
+        raise ConfigError("config file does not exist", path=str(path))
+    if path.name == "pyproject.toml":
+        try:
+            raw: Any = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("plaudit", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+        line_of = None
+    else:
+        doc = read_yaml(path, ConfigError)
+        raw = doc.data or {}
+        line_of = doc.line_of
+    if not isinstance(raw, dict):
+        raise ConfigError("the configuration must be a mapping", path=str(path), line=1)
+    error = next(iter(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw)), None)
+    if error is not None:
+        where = tuple(error.absolute_path)
+        dotted = ".".join(str(p) for p in where) or "(top level)"
+        raise ConfigError(
+            f"field '{dotted}': {error.message}",
+            path=str(path),
+            line=line_of(where) if line_of else None,
+            hint="known fields: " + ", ".join(_SCHEMA["properties"]),
+        )
+    base = path.parent
+
+    def paths(value: Any) -> list[str]:
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str((base / item).resolve()) if not Path(item).is_absolute() else item for item in items]
+
+    return Config(
+        path=path,
+        catalog=paths(raw.get("catalog")),
+        policies=paths(raw.get("policies")),
+        builtin_policies=raw.get("builtin_policies", True),
+        fail_level=raw.get("fail_level", "high"),
+        dialect=raw.get("dialect"),
+        threshold=float(raw.get("threshold", 0.5)),
+        params=dict(raw.get("policy") or {}),
+    )

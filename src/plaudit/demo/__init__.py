@@ -1,0 +1,1 @@
+"""The embedded demo: a synthetic consumer-finance SQLite database, its catalog and generator."""

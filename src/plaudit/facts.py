@@ -1,0 +1,281 @@
+"""Assemble the facts document (docs/facts.md) from a scanned schema, the catalog and the classifier.
+
+This is where the catalog's word and the scanners' observations meet: for every column it records the
+effective category (the catalog's when listed, else the classifier's), the declared or observed
+protection, and for every catalog entry whether the scan found it. It decides nothing: the policies do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from plaudit.catalog.classify import Classifier
+from plaudit.catalog.loader import Catalog
+from plaudit.catalog.taxonomy import Taxonomy, level_rank
+from plaudit.model import Classification, Column, Evidence, SchemaModel, Table
+
+FACTS_VERSION = "1"
+
+# Names, types and comments that say a column holds ciphertext or a digest rather than the clear value.
+_CIPHER_NAME = re.compile(r"(^|_)(enc|encrypt(ed)?|cipher(text)?|crypt(ed)?|sm4|aes|secured?)($|_)", re.I)
+_HASH_NAME = re.compile(r"(^|_)(hash(ed)?|digest|md5|sha1|sha256|sha512|sm3|bcrypt|argon2|hmac)($|_)", re.I)
+_CIPHER_COMMENT = re.compile(r"加密|密文|encrypt|cipher", re.I)
+_HASH_COMMENT = re.compile(r"哈希|散列|摘要|hash|digest|bcrypt|md5|sha", re.I)
+_BINARY_TYPE = re.compile(r"^(bytea|blob|longblob|mediumblob|varbinary|binary)", re.I)
+
+
+@dataclass
+class ClassifiedColumn:
+    """A scanned column with its resource name and classification, as reports show it."""
+
+    resource: str
+    dataset: str | None
+    table: Table
+    column: Column
+    detected: Classification
+    category: str | None
+    level: str | None
+    confidence: float
+    in_catalog: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_report(self) -> dict[str, Any]:
+        return {
+            "resource": self.resource,
+            "table": self.table.name,
+            "column": self.column.name,
+            "category": self.category,
+            "level": self.level,
+            "confidence": round(self.confidence, 2),
+            "in_catalog": self.in_catalog,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+def resource_name(dataset: str | None, schema: str | None, *parts: str) -> str:
+    """`[dataset.]schema.table[.column]`, or `table[.column]` when no schema is known (SPEC §6)."""
+    return ".".join(p for p in (dataset, schema, *parts) if p)
+
+
+def observed_protection(column: Column, category: str | None) -> tuple[str | None, str | None]:
+    """(method, marker) guessed from name, type and comment; (None, None) when nothing says so."""
+    name = column.name
+    comment = column.comment or ""
+    marker: str | None = None
+    method: str | None = None
+    if _HASH_NAME.search(name) or _HASH_COMMENT.search(comment):
+        method, marker = "kdf_hash", "hash"
+    elif _CIPHER_NAME.search(name) or _CIPHER_COMMENT.search(comment):
+        method, marker = "encrypted", "cipher"
+    elif _BINARY_TYPE.match(column.type or "") and category not in ("media.photo", "auth.biometric"):
+        method, marker = "encrypted", "binary type"
+    # `encrypted_password` / `crypted_password` name the bcrypt-style digest of most web frameworks;
+    # sampling (data checks) tells a real KDF from a reversible one.
+    if method == "encrypted" and category == "auth.password":
+        method = "kdf_hash"
+    return method, marker
+
+
+def classify_model(
+    model: SchemaModel, catalog: Catalog, classifier: Classifier, target: str | None = None
+) -> list[ClassifiedColumn]:
+    """Classify every column of every table, merging the catalog's declarations in."""
+    taxonomy = catalog.taxonomy
+    out: list[ClassifiedColumn] = []
+    for table in model.tables.values():
+        entry = catalog.lookup(table.schema, table.name, target)
+        dataset = entry.dataset if entry else catalog.dataset_for(table.schema, target)
+        verdicts = classifier.classify_table(table)
+        for key, column in table.columns.items():
+            detected = verdicts.get(key) or Classification(None, 0.0)
+            declared = entry.columns.get(key) if entry else None
+            evidence = list(detected.evidence)
+            if declared is not None:
+                category = declared.category
+                confidence = 1.0
+                where = f" ({declared.location})" if declared.location else ""
+                evidence.insert(0, Evidence("catalog", f"catalog lists it as {category or 'not personal'}{where}", 1.0))
+            else:
+                category = detected.category
+                confidence = detected.confidence if category else 0.0
+            cat = taxonomy.get(category)
+            level = (declared.level if declared and declared.level else None) or (cat.level if cat else None)
+            out.append(
+                ClassifiedColumn(
+                    resource=resource_name(dataset, table.schema, table.name, column.name),
+                    dataset=dataset,
+                    table=table,
+                    column=column,
+                    detected=detected,
+                    category=category,
+                    level=level,
+                    confidence=confidence,
+                    in_catalog=declared is not None,
+                    evidence=evidence,
+                )
+            )
+    return out
+
+
+def build_facts(
+    model: SchemaModel,
+    catalog: Catalog,
+    columns: list[ClassifiedColumn],
+    *,
+    mode: str,
+    target: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The policy input document (version 1, docs/facts.md)."""
+    taxonomy = catalog.taxonomy
+    by_table: dict[int, list[ClassifiedColumn]] = {}
+    for col in columns:
+        by_table.setdefault(id(col.table), []).append(col)
+
+    tables_facts: list[dict[str, Any]] = []
+    column_facts: list[dict[str, Any]] = []
+    matched_files: set[int] = set()
+    found: set[tuple[int, str | None]] = set()
+
+    for table in model.tables.values():
+        entry = catalog.lookup(table.schema, table.name, target)
+        cols = by_table.get(id(table), [])
+        dataset = cols[0].dataset if cols else (entry.dataset if entry else catalog.dataset_for(table.schema, target))
+        if entry is not None:
+            found.add((id(entry), None))
+            if entry.file is not None:
+                matched_files.add(id(entry.file))
+        elif any(True for _ in catalog.files_for(table.schema, target)):
+            for cfile in catalog.files_for(table.schema, target):
+                if cfile.schemas and table.schema:
+                    matched_files.add(id(cfile))
+        pi = [c for c in cols if c.category]
+        max_level = max((c.level for c in pi if c.level), key=level_rank, default=None)
+        tables_facts.append(
+            {
+                "resource": resource_name(dataset, table.schema, table.name),
+                "dataset": dataset,
+                "schema": table.schema,
+                "table": table.name,
+                "kind": table.kind,
+                "location": table.location.to_json() if table.location else None,
+                "in_catalog": entry is not None,
+                "catalog": entry.to_facts() if entry else None,
+                "columns": [c.column.name for c in cols],
+                "pi_columns": [c.column.name for c in pi],
+                "max_level": max_level,
+            }
+        )
+        for col in cols:
+            declared = entry.columns.get(col.column.name.lower()) if entry else None
+            if declared is not None and entry is not None:
+                found.add((id(entry), col.column.name.lower()))
+            column_facts.append(_column_facts(col, declared, taxonomy))
+
+    return {
+        "schema_version": FACTS_VERSION,
+        "run": {"mode": mode, "now": now.isoformat().replace("+00:00", "Z"), "target": target},
+        "taxonomy": taxonomy.to_json(),
+        "tables": tables_facts,
+        "columns": column_facts,
+        "catalog_entries": _catalog_entries(catalog, matched_files, found),
+        "waivers": [
+            {**w.to_json(), "expired": _expired(w.expires, now),
+             "location": w.location.to_json() if w.location else None}
+            for w in catalog.waivers
+        ],
+        "grants": [
+            {
+                "privilege": g.privilege,
+                "schema": g.schema,
+                "table": g.table,
+                "columns": list(g.columns),
+                "grantee": g.grantee,
+                "location": g.location.to_json() if g.location else None,
+            }
+            for g in model.grants
+        ],
+        "settings": dict(model.settings),
+        "data_checks": [],
+    }
+
+
+def _column_facts(col: ClassifiedColumn, declared: Any, taxonomy: Taxonomy) -> dict[str, Any]:
+    cat = taxonomy.get(col.category)
+    method, marker = observed_protection(col.column, col.category)
+    declared_method = (declared.protection or {}).get("method") if declared is not None else None
+    return {
+        "resource": col.resource,
+        "dataset": col.dataset,
+        "schema": col.table.schema,
+        "table": col.table.name,
+        "column": col.column.name,
+        "type": col.column.type,
+        "comment": col.column.comment,
+        "location": col.column.location.to_json() if col.column.location else None,
+        "category": col.category,
+        "level": col.level,
+        "pipl_sensitive": bool(cat.pipl_sensitive) if cat else False,
+        "pci": cat.pci if cat else None,
+        "confidence": round(col.confidence, 3),
+        "in_catalog": col.in_catalog,
+        "detected": (
+            {"category": col.detected.category, "confidence": round(col.detected.confidence, 3)}
+            if col.detected.category
+            else None
+        ),
+        "catalog": (
+            {"category": declared.category, "level": declared.level, "protection": declared.protection}
+            if declared is not None
+            else None
+        ),
+        "protection": declared_method or method or "none",
+        "observed": {"encryption_marker": marker is not None, "marker": marker},
+    }
+
+
+def _catalog_entries(catalog: Catalog, matched_files: set[int], found: set[tuple[int, str | None]]) -> list[dict]:
+    """Every table and column of the catalog files that describe this target, found or not.
+
+    A catalog file none of whose tables or schemas appear in the scan describes another database; its
+    entries are left out rather than all reported stale.
+    """
+    entries: list[dict[str, Any]] = []
+    for cfile in catalog.files:
+        if id(cfile) not in matched_files:
+            continue
+        for table in cfile.tables:
+            table_res = resource_name(table.dataset, table.schema, table.name)
+            table_found = (id(table), None) in found
+            entries.append(
+                {
+                    "resource": table_res,
+                    "kind": "table",
+                    "found": table_found,
+                    "location": table.location.to_json() if table.location else None,
+                }
+            )
+            if not table_found:
+                continue
+            for key, column in table.columns.items():
+                entries.append(
+                    {
+                        "resource": f"{table_res}.{column.name}",
+                        "kind": "column",
+                        "found": (id(table), key) in found,
+                        "location": column.location.to_json() if column.location else None,
+                    }
+                )
+    return entries
+
+
+def _expired(expires: str, now: dt.datetime) -> bool:
+    """A waiver is valid through its expiry date and expired from the next day on."""
+    try:
+        return dt.date.fromisoformat(expires) < now.date()
+    except ValueError:
+        return True
+

@@ -1,0 +1,158 @@
+"""The one flow of plaudit: catalog -> scanners -> facts -> policies -> report.
+
+Commands in `cli.py` call `scan_sql`, `scan_db` or `classify` here; each returns the canonical JSON
+report (SPEC §6) as a dict that every output format renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plaudit import __version__
+from plaudit.catalog.classify import Classifier
+from plaudit.catalog.loader import Catalog, load_catalog
+from plaudit.facts import ClassifiedColumn, build_facts, classify_model
+from plaudit.model import SchemaModel, Severity
+from plaudit.policies.engine import PolicySet, evaluate, fingerprint, load_policies
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_ERROR = 2
+
+
+@dataclass
+class Options:
+    """What every scanning command shares (SPEC §2 common options)."""
+
+    catalog: Sequence[str | Path] = ()
+    policies: Sequence[str | Path] = ()
+    builtin_policies: bool = True
+    params: dict[str, Any] = field(default_factory=dict)
+    threshold: float = 0.5
+    now: dt.datetime | None = None
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _rfc3339(moment: dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def prepare(options: Options) -> tuple[Catalog, PolicySet, Classifier]:
+    """Load what a scan needs before it touches any input, so bad configuration fails fast (exit 2)."""
+    catalog = load_catalog(options.catalog) if options.catalog else Catalog()
+    policies = load_policies([Path(p) for p in options.policies], builtin=options.builtin_policies)
+    classifier = Classifier(taxonomy_keys=catalog.taxonomy.keys(), threshold=options.threshold)
+    return catalog, policies, classifier
+
+
+def audit(
+    model: SchemaModel,
+    *,
+    mode: str,
+    target: str,
+    options: Options,
+    prepared: tuple[Catalog, PolicySet, Classifier] | None = None,
+    started: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Classify, judge and report one scanned target."""
+    started = started or utcnow()
+    catalog, policies, classifier = prepared or prepare(options)
+    now = options.now or started
+    columns = classify_model(model, catalog, classifier, target)
+    facts = build_facts(model, catalog, columns, mode=mode, target=target, now=now)
+    violations = evaluate(policies, facts, params=options.params)
+    for violation in violations:
+        violation["fingerprint"] = fingerprint(violation["rule"], violation["resource"])
+    return _report(
+        mode=mode,
+        target=target,
+        started=started,
+        catalog=catalog,
+        policies=policies,
+        columns=columns,
+        violations=violations,
+        errors=[e.to_json() for e in model.errors],
+        waivers=facts["waivers"],
+    )
+
+
+def classify_only(
+    model: SchemaModel, *, target: str, options: Options, catalog: Catalog | None = None
+) -> list[ClassifiedColumn]:
+    catalog = catalog if catalog is not None else (load_catalog(options.catalog) if options.catalog else Catalog())
+    classifier = Classifier(taxonomy_keys=catalog.taxonomy.keys(), threshold=options.threshold)
+    return classify_model(model, catalog, classifier, target)
+
+
+_VIOLATION_KEYS = (
+    "rule", "kind", "severity", "resource", "location", "message", "remediation",
+    "references", "fingerprint", "waived", "waiver",
+)  # fmt: skip
+
+
+def _report(
+    *,
+    mode: str,
+    target: str,
+    started: dt.datetime,
+    catalog: Catalog,
+    policies: PolicySet,
+    columns: list[ClassifiedColumn],
+    violations: list[dict[str, Any]],
+    errors: list[dict[str, Any]],
+    waivers: list[dict[str, Any]],
+) -> dict[str, Any]:
+    counts = {s.value: 0 for s in Severity}
+    waived = 0
+    for v in violations:
+        if v.get("waived"):
+            waived += 1
+        else:
+            counts[v["severity"]] = counts.get(v["severity"], 0) + 1
+    used = {(v["waiver"]["rule"], v["waiver"]["resource"]) for v in violations if v.get("waiver")}
+    return {
+        "plaudit_version": __version__,
+        "run": {
+            "id": str(uuid.uuid4()),
+            "mode": mode,
+            "target": target,
+            "started_at": _rfc3339(started),
+            "finished_at": _rfc3339(utcnow()),
+            "policy_digest": policies.digest,
+            "catalog_digest": catalog.digest,
+        },
+        "columns": [c.to_report() for c in columns],
+        "violations": [{k: v.get(k) for k in _VIOLATION_KEYS} for v in violations],
+        "errors": errors,
+        "summary": {
+            "columns": len(columns),
+            "classified": sum(1 for c in columns if c.category),
+            "violations": counts,
+            "waived": waived,
+        },
+        # Extension of SPEC §6: every waiver with its state, so expired ones are never silent.
+        "waivers": [
+            {
+                **{k: w[k] for k in ("rule", "resource", "owner", "reason", "expires", "location")},
+                "status": "expired" if w["expired"] else ("active" if (w["rule"], w["resource"]) in used else "unused"),
+            }
+            for w in waivers
+        ],
+    }
+
+
+def exit_code(report: dict[str, Any], fail_level: str) -> int:
+    """0 when no unwaived violation reaches `fail_level`, else 1 (SPEC §2)."""
+    floor = Severity(fail_level).rank
+    for v in report["violations"]:
+        if not v.get("waived") and Severity(v["severity"]).rank >= floor:
+            return EXIT_VIOLATIONS
+    return EXIT_OK

@@ -1,0 +1,84 @@
+"""A readable terminal summary: violations by severity, then what was classified, then errors."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+FORMAT = "table"
+
+_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def render(report: dict[str, Any], *, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=140, force_terminal=color, color_system="standard" if color else None)
+    if "violations" in report:
+        _violations(console, report)
+    else:
+        _columns(console, report)
+    _errors(console, report)
+    _summary(console, report)
+    return buffer.getvalue()
+
+
+def _violations(console: Console, report: dict[str, Any]) -> None:
+    rows = report["violations"]
+    if not rows:
+        console.print("No violations.")
+        return
+    table = Table(title="Violations", show_lines=False, expand=False)
+    for header in ("severity", "rule", "resource", "where", "message"):
+        table.add_column(header, overflow="fold")
+    for v in rows:
+        where = ""
+        if v.get("location"):
+            loc = v["location"]
+            where = f"{loc['path']}:{loc['line']}" if loc.get("line") else loc["path"]
+        severity = v["severity"] + (" (waived)" if v.get("waived") else "")
+        table.add_row(f"[{_STYLE.get(v['severity'], '')}]{severity}", v["rule"], v["resource"], where, v["message"])
+    console.print(table)
+
+
+def _columns(console: Console, report: dict[str, Any]) -> None:
+    rows = [c for c in report["columns"] if c.get("category")]
+    table = Table(title=f"Personal information ({len(rows)} of {len(report['columns'])} columns)")
+    for header in ("resource", "category", "level", "conf.", "catalog", "why"):
+        table.add_column(header, overflow="fold")
+    for c in rows:
+        why = "; ".join(e["detail"] for e in c.get("evidence", [])[:2])
+        table.add_row(
+            c["resource"], c["category"], c.get("level") or "", f"{c['confidence']:.2f}",
+            "yes" if c.get("in_catalog") else "no", why,
+        )  # fmt: skip
+    console.print(table)
+
+
+def _errors(console: Console, report: dict[str, Any]) -> None:
+    errors = report.get("errors") or []
+    if not errors:
+        return
+    console.print(f"\n{len(errors)} input problem(s) recorded; the scan went on:")
+    for e in errors[:20]:
+        where = f"{e['path']}:{e['line']}" if e.get("line") else e["path"]
+        console.print(f"  {where}: {e['message']}", markup=False, highlight=False)
+    if len(errors) > 20:
+        console.print(f"  … and {len(errors) - 20} more (see the JSON report)")
+
+
+def _summary(console: Console, report: dict[str, Any]) -> None:
+    summary = report.get("summary")
+    if not summary:
+        return
+    v = summary["violations"]
+    console.print(
+        f"\n{summary['columns']} columns, {summary['classified']} personal; violations: "
+        f"{v['critical']} critical, {v['high']} high, {v['medium']} medium, {v['low']} low; "
+        f"{summary['waived']} waived."
+    )
+    expired = [w for w in report.get("waivers", []) if w.get("status") == "expired"]
+    for w in expired:
+        console.print(f"Expired waiver (suppresses nothing): {w['rule']} on {w['resource']}, expired {w['expires']}, owner {w['owner']}")

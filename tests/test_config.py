@@ -1,0 +1,49 @@
+"""Configuration discovery and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plaudit.config import find_config, load_config
+from plaudit.errors import ConfigError
+
+
+def test_plaudit_yaml_found_upward_and_paths_resolved(tmp_path: Path) -> None:
+    (tmp_path / "plaudit.yaml").write_text("catalog: cat/\nfail_level: medium\npolicy: {min_confidence: 0.7}\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_config(nested) == tmp_path / "plaudit.yaml"
+    config = load_config(tmp_path / "plaudit.yaml")
+    assert config.catalog == [str((tmp_path / "cat").resolve())]
+    assert config.fail_level == "medium"
+    assert config.params == {"min_confidence": 0.7}
+
+
+def test_pyproject_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n[tool.plaudit]\ndialect = "mysql"\n')
+    assert find_config(tmp_path) == tmp_path / "pyproject.toml"
+    assert load_config(tmp_path / "pyproject.toml").dialect == "mysql"
+
+
+def test_pyproject_without_section_is_not_a_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n')
+    assert find_config(tmp_path) is None or find_config(tmp_path) != tmp_path / "pyproject.toml"
+
+
+def test_unknown_field_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "plaudit.yaml"
+    path.write_text("catalog: c/\nfail_lvl: high\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.line is None or info.value.line >= 1
+    assert "fail_lvl" in str(info.value)
+    assert info.value.hint and "fail_level" in info.value.hint
+
+
+def test_bad_value(tmp_path: Path) -> None:
+    path = tmp_path / "plaudit.yaml"
+    path.write_text("fail_level: severe\n")
+    with pytest.raises(ConfigError, match="fail_level"):
+        load_config(path)
