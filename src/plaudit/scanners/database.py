@@ -1,0 +1,486 @@
+"""Live database scanner: inventory schemas, tables, columns, comments and views over SQLAlchemy.
+
+Safety first (SPEC §9): every connection is read-only and every statement bounded by a timeout;
+a missing SQLite file is an error, never a new empty database; a URL is redacted before it appears
+in anything this module returns or raises. An object that cannot be read becomes a `ScanError` and
+the scan goes on with the rest.
+
+Reflection goes through `sqlalchemy.inspect`, with the batched `get_multi_*` calls where a dialect
+implements them (one query per schema on PostgreSQL and MariaDB instead of one per table). What a
+dialect adds beyond the inspector (session guards now; grants and settings later) lives in a
+`DialectSupport` subclass, chosen by the URL's backend name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import math
+import os
+import re
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+from sqlalchemy.engine import URL, Connection, Engine, Inspector, make_url
+from sqlalchemy.engine.reflection import ObjectKind
+from sqlalchemy.types import NullType
+
+from plaudit.errors import ConfigError, MissingExtraError, ScanConnectionError
+from plaudit.model import Column, Location, ScanError, SchemaModel, Table
+
+__all__ = ["DialectSupport", "create_readonly_engine", "redact_url", "scan_database"]
+
+# Query-string keys that carry credentials (`?password=`, `?sslpassword=`, `?token=`).
+_SECRET_QUERY_KEY = re.compile(r"pass|pwd|secret|token|credential", re.IGNORECASE)
+_REDACTED = "***"
+
+
+def redact_url(url: str | URL) -> str:
+    """The URL with its password (and any credential in the query string) replaced by `***`.
+
+    >>> redact_url("postgresql://app:s3cret@db:5432/lending")
+    'postgresql://app:***@db:5432/lending'
+    """
+    try:
+        parsed = make_url(url)
+    except (exc.ArgumentError, ValueError, TypeError):
+        # Unparseable: echoing it could print a password, so say only what it was meant to be.
+        return "<unparseable database URL>"
+    placeholder = "PLAUDITREDACTED"  # survives URL quoting, unlike "***"
+    secret_keys = [key for key in parsed.query if _SECRET_QUERY_KEY.search(key)]
+    if secret_keys:
+        parsed = parsed.update_query_dict(dict.fromkeys(secret_keys, placeholder))
+    return parsed.render_as_string(hide_password=True).replace(placeholder, _REDACTED)
+
+
+def _secrets(url: URL) -> list[str]:
+    """Raw credential strings of a URL, to scrub from driver messages that might echo them."""
+    found = [url.password] if isinstance(url.password, str) and url.password else []
+    for key, value in url.query.items():
+        if _SECRET_QUERY_KEY.search(key):
+            found.extend(v for v in ([value] if isinstance(value, str) else value) if v)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dialect support
+# ---------------------------------------------------------------------------------------------------
+
+
+class DialectSupport:
+    """What one database family needs beyond SQLAlchemy's inspector.
+
+    Subclasses make sessions read-only and time-bounded, hide system schemas, and (later) collect
+    grants and server settings into the model.
+    """
+
+    backends: ClassVar[tuple[str, ...]] = ()
+    system_schemas: ClassVar[frozenset[str]] = frozenset({"information_schema"})
+    extra: ClassVar[str | None] = None  # the plaudit extra that installs the driver
+    #: A first statement proving the target is a database at all (SQLite opens any file lazily).
+    probe_sql: ClassVar[str | None] = None
+
+    def prepare_url(self, url: URL, target: str) -> URL:
+        """Rewrite the URL before connecting (read-only flags, driver options)."""
+        return url
+
+    def engine_options(self, statement_timeout: float) -> dict[str, Any]:
+        return {}
+
+    def install(self, engine: Engine, statement_timeout: float) -> None:
+        """Attach event listeners that guard every new session of `engine`."""
+
+    def schemas(self, inspector: Inspector) -> list[str]:
+        return [s for s in inspector.get_schema_names() if s.lower() not in self.system_schemas]
+
+    def collect(self, conn: Connection, inspector: Inspector, model: SchemaModel, target: str) -> None:
+        """Grants and settings of this database family. Nothing yet beyond the inspector."""
+
+
+def _run_on_connect(engine: Engine, statements: Callable[[], Iterable[str]], *, commit: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _guard(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        try:
+            for statement in statements():
+                cursor.execute(statement)
+        finally:
+            cursor.close()
+        if commit:
+            # PostgreSQL's SET is transactional: without a commit the pool's reset would undo it.
+            dbapi_conn.commit()
+
+
+class SQLiteSupport(DialectSupport):
+    backends = ("sqlite",)
+    system_schemas = frozenset({"temp"})
+    probe_sql = "SELECT count(*) FROM sqlite_master"
+
+    def prepare_url(self, url: URL, target: str) -> URL:
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith("file::memory:"):
+            return url
+        if database.startswith("file:"):
+            raw = urllib.parse.urlsplit(database).path if database.startswith("file://") else database[5:]
+            path = urllib.parse.unquote(raw.split("?", 1)[0])
+        else:
+            path = database
+        path = os.path.abspath(path)
+        if not os.path.isfile(path):
+            # Opening a missing file would create it: an audit must never leave a new database behind.
+            raise ScanConnectionError(
+                "SQLite database file does not exist",
+                path=target,
+                hint="check the path in the URL; plaudit opens databases read-only and never creates them",
+            )
+        query = {k: v for k, v in url.query.items() if k not in ("mode", "uri", "immutable")}
+        query.update({"mode": "ro", "uri": "true"})
+        return url.set(database="file:" + urllib.parse.quote(path), query=query)
+
+    def engine_options(self, statement_timeout: float) -> dict[str, Any]:
+        # `timeout` is how long to wait on a writer's lock before giving up.
+        return {"connect_args": {"timeout": statement_timeout}}
+
+    def install(self, engine: Engine, statement_timeout: float) -> None:
+        # SQLite has no statement timeout; a progress handler aborts a statement past its deadline.
+        @event.listens_for(engine, "connect")
+        def _guard(dbapi_conn: Any, record: Any) -> None:
+            deadline = [math.inf]
+            record.info["plaudit_deadline"] = deadline
+            dbapi_conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline[0] else 0, 10_000)
+            # A second lock on the door besides mode=ro: refuse writes at the SQL level too.
+            dbapi_conn.execute("PRAGMA query_only = ON")
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _arm(conn: Connection, *_args: Any) -> None:
+            deadline = conn.connection.info.get("plaudit_deadline")
+            if deadline is not None:
+                deadline[0] = time.monotonic() + statement_timeout
+
+
+class PostgreSQLSupport(DialectSupport):
+    backends = ("postgresql",)
+    system_schemas = frozenset({"information_schema", "pg_catalog", "pg_toast"})
+    extra = "postgres"
+
+    def install(self, engine: Engine, statement_timeout: float) -> None:
+        ms = max(1, int(statement_timeout * 1000))
+        _run_on_connect(
+            engine,
+            lambda: (
+                "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+                f"SET statement_timeout = {ms}",
+            ),
+            commit=True,
+        )
+
+    def schemas(self, inspector: Inspector) -> list[str]:
+        return [s for s in super().schemas(inspector) if not s.lower().startswith("pg_temp")]
+
+
+class MySQLSupport(DialectSupport):
+    backends = ("mysql", "mariadb")
+    system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+    extra = "mysql"
+
+    def install(self, engine: Engine, statement_timeout: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _guard(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+                try:  # MariaDB: seconds, every statement
+                    cursor.execute(f"SET SESSION max_statement_time = {float(statement_timeout)}")
+                except Exception:  # MySQL: milliseconds, SELECT only
+                    cursor.execute(
+                        f"SET SESSION max_execution_time = {max(1, int(statement_timeout * 1000))}"
+                    )
+            finally:
+                cursor.close()
+
+
+_SUPPORT: tuple[type[DialectSupport], ...] = (SQLiteSupport, PostgreSQLSupport, MySQLSupport)
+_EXTRA_FOR_DRIVER = {"psycopg": "postgres", "psycopg2": "postgres", "pymysql": "mysql", "duckdb": "duckdb"}
+
+
+def _support_for(url: URL) -> DialectSupport:
+    backend = url.get_backend_name()
+    for cls in _SUPPORT:
+        if backend in cls.backends:
+            return cls()
+    return DialectSupport()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Engine
+# ---------------------------------------------------------------------------------------------------
+
+
+def create_readonly_engine(
+    url: str | URL, *, statement_timeout: float = 30.0
+) -> tuple[Engine, DialectSupport]:
+    """An engine whose every session is read-only and time-bounded, with its dialect support.
+
+    Raises `ConfigError` for a malformed URL or unknown dialect, `MissingExtraError` when the driver
+    is not installed, `ScanConnectionError` for a missing SQLite file. Messages hold the redacted URL.
+    """
+    target = redact_url(url)
+    try:
+        parsed = make_url(url)
+    except (exc.ArgumentError, ValueError, TypeError):
+        raise ConfigError(
+            "not a valid database URL",
+            hint="use a SQLAlchemy URL such as postgresql://user@host:5432/db or sqlite:///path/to.db",
+        ) from None
+    support = _support_for(parsed)
+    prepared = support.prepare_url(parsed, target)
+    try:
+        engine = sa.create_engine(prepared, **support.engine_options(statement_timeout))
+    except exc.NoSuchModuleError:
+        raise ConfigError(
+            f"unknown database dialect '{parsed.drivername}'",
+            path=target,
+            hint="plaudit speaks sqlite, postgresql, mysql/mariadb and duckdb URLs",
+        ) from None
+    except ImportError as err:
+        extra = _EXTRA_FOR_DRIVER.get((err.name or "").split(".")[0]) or support.extra
+        raise MissingExtraError(
+            f"the database driver for '{parsed.drivername}' is not installed",
+            path=target,
+            hint=f"pip install 'plaudit[{extra}]'" if extra else "install the driver SQLAlchemy names",
+        ) from None
+    except exc.ArgumentError as err:
+        raise ConfigError(_scrub(str(err), parsed, target), path=target) from None
+    support.install(engine, statement_timeout)
+    return engine, support
+
+
+def _scrub(text: str, url: URL, target: str) -> str:
+    """Remove credentials (and the unredacted URL) from a driver's message."""
+    text = text.replace(url.render_as_string(hide_password=False), target)
+    for secret in _secrets(url):
+        text = text.replace(secret, _REDACTED)
+        quoted = urllib.parse.quote(secret, safe="")
+        if quoted != secret:
+            text = text.replace(quoted, _REDACTED)
+    return text
+
+
+def _reason(err: BaseException, url: URL, target: str) -> str:
+    # The DBAPI message, not SQLAlchemy's wrapper (which repeats the SQL and a help link).
+    orig = getattr(err, "orig", None) or err
+    return _scrub(
+        str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__, url, target
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scan
+# ---------------------------------------------------------------------------------------------------
+
+
+def scan_database(
+    url: str,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    statement_timeout: float = 30.0,
+) -> SchemaModel:
+    """Inventory a live database into a `SchemaModel`.
+
+    `include` / `exclude` are `fnmatch` globs on `schema.table` (case-insensitive; a pattern
+    without a dot matches the table name alone). Empty `include` means every table and view.
+
+    Raises `ScanConnectionError` when the database cannot be opened; every later failure on a
+    single object is recorded in `model.errors` and the scan continues.
+    """
+    target = redact_url(url)
+    engine, support = create_readonly_engine(url, statement_timeout=statement_timeout)
+    parsed = make_url(url)
+    model = SchemaModel(dialect=engine.dialect.name)
+    try:
+        try:
+            conn = engine.connect()
+            if support.probe_sql:
+                try:
+                    conn.exec_driver_sql(support.probe_sql)
+                except BaseException:
+                    conn.close()
+                    raise
+        except exc.SQLAlchemyError as err:
+            raise ScanConnectionError(
+                f"cannot connect: {_reason(err, parsed, target)}",
+                path=target,
+                hint="check host, port, database name and credentials; the scan needs only read access",
+            ) from None
+        with conn:
+            scan = _Scan(conn, support, model, target, parsed, include, exclude)
+            scan.run()
+    finally:
+        engine.dispose()
+    return model
+
+
+class _Scan:
+    def __init__(
+        self,
+        conn: Connection,
+        support: DialectSupport,
+        model: SchemaModel,
+        target: str,
+        url: URL,
+        include: Sequence[str],
+        exclude: Sequence[str],
+    ) -> None:
+        self.conn = conn
+        self.support = support
+        self.model = model
+        self.target = target
+        self.url = url
+        self.include = [p.lower() for p in include]
+        self.exclude = [p.lower() for p in exclude]
+        self.inspector: Inspector = sa.inspect(conn)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def where(self, *parts: str) -> str:
+        return f"{self.target}#{'.'.join(parts)}"
+
+    def record(self, err: BaseException, *parts: str, doing: str) -> None:
+        self.model.errors.append(
+            ScanError(self.where(*parts), f"{doing}: {_reason(err, self.url, self.target)}")
+        )
+        # PostgreSQL refuses every later statement of an aborted transaction; start a fresh one.
+        with contextlib.suppress(exc.SQLAlchemyError):  # the connection itself is gone
+            self.conn.rollback()
+        self.inspector.clear_cache()
+
+    def selected(self, schema: str, name: str) -> bool:
+        qualified = f"{schema}.{name}".lower()
+
+        def hit(pattern: str) -> bool:
+            return fnmatch.fnmatchcase(qualified, pattern) or (
+                "." not in pattern and fnmatch.fnmatchcase(name.lower(), pattern)
+            )
+
+        if self.include and not any(hit(p) for p in self.include):
+            return False
+        return not any(hit(p) for p in self.exclude)
+
+    def render_type(self, type_: Any) -> str:
+        if type_ is None or isinstance(type_, NullType):
+            return ""  # an untyped SQLite column, or a computed view column
+        try:
+            return str(type_.compile(dialect=self.conn.dialect)).lower()
+        except exc.SQLAlchemyError:
+            return str(type_).lower()
+
+    # -- walk ---------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            schemas = self.support.schemas(self.inspector)
+        except exc.SQLAlchemyError as err:
+            self.record(err, "*", doing="cannot list schemas")
+            return
+        for schema in schemas:
+            self.scan_schema(schema)
+        try:
+            self.support.collect(self.conn, self.inspector, self.model, self.target)
+        except exc.SQLAlchemyError as err:
+            self.record(err, "*", doing="cannot read grants or settings")
+
+    def names(self, schema: str, lister: Callable[..., list[str]], what: str) -> list[str]:
+        try:
+            return [n for n in lister(schema=schema) if self.selected(schema, n)]
+        except NotImplementedError:
+            return []
+        except exc.SQLAlchemyError as err:
+            self.record(err, schema, doing=f"cannot list {what}")
+            return []
+
+    def scan_schema(self, schema: str) -> None:
+        tables = self.names(schema, self.inspector.get_table_names, "tables")
+        views = self.names(schema, self.inspector.get_view_names, "views")
+        views += [
+            v
+            for v in self.names(schema, self.inspector.get_materialized_view_names, "materialized views")
+            if v not in views
+        ]
+        if not tables and not views:
+            return
+        objects = tables + views
+        columns = self.batched(schema, objects, self.inspector.get_multi_columns, self.inspector.get_columns)
+        comments = self.batched(
+            schema,
+            tables,
+            self.inspector.get_multi_table_comment,
+            self.inspector.get_table_comment,
+            quiet=True,
+        )
+        for name in objects:
+            if name not in columns:
+                continue  # unreadable: already recorded as a ScanError
+            is_view = name in views
+            table = Table(
+                name=name,
+                schema=schema,
+                kind="view" if is_view else "table",
+                comment=(comments.get(name) or {}).get("text"),
+                location=Location(self.where(schema, name)),
+            )
+            for col in columns[name]:
+                table.columns[col["name"].lower()] = Column(
+                    name=col["name"],
+                    type=self.render_type(col.get("type")),
+                    comment=col.get("comment"),
+                    nullable=bool(col.get("nullable", True)),
+                    location=Location(self.where(schema, name, col["name"])),
+                )
+            if is_view:
+                try:
+                    table.view_sql = self.inspector.get_view_definition(name, schema=schema)
+                except NotImplementedError:
+                    pass
+                except exc.SQLAlchemyError as err:
+                    self.record(err, schema, name, doing="cannot read view definition")
+            self.model.add(table)
+
+    def batched(
+        self,
+        schema: str,
+        names: list[str],
+        multi: Callable[..., dict[Any, Any]],
+        single: Callable[..., Any],
+        *,
+        quiet: bool = False,
+    ) -> dict[str, Any]:
+        """One batched reflection call for a schema; per object when the batch fails, so that a
+        single unreadable object costs only itself. `quiet`: missing support is not an error."""
+        if not names:
+            return {}
+        try:
+            found = multi(schema=schema, filter_names=names, kind=ObjectKind.ANY)
+            return {key[1]: value for key, value in found.items()}
+        except NotImplementedError:
+            if quiet:
+                return {}
+        except exc.SQLAlchemyError:
+            self.conn.rollback()
+            self.inspector.clear_cache()
+        result: dict[str, Any] = {}
+        for name in names:
+            try:
+                result[name] = single(name, schema=schema)
+            except NotImplementedError:
+                if quiet:
+                    return {}
+                raise
+            except exc.SQLAlchemyError as err:
+                if not quiet:
+                    self.record(err, schema, name, doing="cannot read columns")
+        return result
