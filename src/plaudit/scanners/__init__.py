@@ -1,0 +1,1 @@
+"""Scanners: read SQL files, live databases and data, and report facts into a `SchemaModel`."""

@@ -1,0 +1,895 @@
+"""Static SQL scanner: replay DDL files and migration folders into one `SchemaModel`.
+
+`sqlsplit` cuts each file into statements without parsing (data is skipped for the price of a regex
+pass); only the statements that change the schema are handed to sqlglot, one at a time, and replayed
+in order: CREATE/ALTER/DROP/RENAME TABLE, CREATE VIEW, COMMENT ON, GRANT/REVOKE. A statement that
+does not parse becomes a `ScanError` with its file and line, and the scan goes on (SPEC §9).
+
+>>> model = scan_text("CREATE TABLE customer (id_no varchar(18) NOT NULL COMMENT '身份证号');")
+>>> col = model.get(None, "customer").columns["id_no"]
+>>> (col.type, col.comment, col.nullable, col.location.line)
+('varchar(18)', '身份证号', False, 1)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from os import PathLike
+from pathlib import Path
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.parser import Parser
+from sqlglot.tokens import Token, Tokenizer
+
+from plaudit.model import Column, Grant, Location, ScanError, SchemaModel, Table
+from plaudit.scanners.sqlsplit import (
+    Statement,
+    collect_sql_files,
+    decode_sql,
+    detect_dialect,
+    neutralise_templates,
+    split_statements,
+    unwrap_mysql_conditionals,
+    version_key,
+)
+
+__all__ = ["Statement", "iter_sql_files", "scan_paths", "scan_text", "split_statements", "version_key"]
+
+DIALECTS = ("mysql", "postgres", "sqlite")
+#: Tried in this order, statement by statement, when a file gives no hint of its dialect.
+FALLBACK_DIALECTS = ("postgres", "mysql")
+
+_DIALECT_CACHE: dict[str, Dialect] = {}
+# A tokenizer and a parser per dialect and thread, reused: building them for every statement (what
+# `Dialect.parse` does) costs about a tenth of parsing a typical CREATE TABLE.
+_LOCAL = threading.local()
+
+
+def _dialect(name: str) -> Dialect:
+    d = _DIALECT_CACHE.get(name)
+    if d is None:
+        d = _DIALECT_CACHE[name] = Dialect.get_or_raise(name)
+    return d
+
+
+def _engines(dialect: str) -> tuple[Tokenizer, Parser]:
+    cache: dict[str, tuple[Tokenizer, Parser]] | None = getattr(_LOCAL, "engines", None)
+    if cache is None:
+        cache = _LOCAL.engines = {}
+    pair = cache.get(dialect)
+    if pair is None:
+        d = _dialect(dialect)
+        pair = cache[dialect] = (d.tokenizer(), d.parser())
+    return pair
+
+
+def _parse(sql: str, dialect: str) -> exp.Expr | None:
+    """The one place that hands a statement to sqlglot (the benchmark records what goes through)."""
+    tokenizer, parser = _engines(dialect)
+    for node in parser.parse(tokenizer.tokenize(sql), sql):
+        if node is not None:
+            return node
+    return None
+
+
+def _tokenize(sql: str, dialect: str) -> list[Token]:
+    return _engines(dialect)[0].tokenize(sql)
+
+
+@contextlib.contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    # sqlglot logs a warning for every statement it keeps as an opaque Command; we report those
+    # ourselves where they matter, so the log would only be noise.
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def iter_sql_files(paths: Sequence[str | PathLike[str]]) -> list[Path]:
+    """The SQL files under `paths`, in replay order (see `sqlsplit.collect_sql_files`).
+
+    `*.sql` files, plus extension-less versioned migrations that look like SQL; `*.down.sql` and
+    Flyway undo (`U1__x.sql`) files are left out. Paths that do not exist are left out too.
+    """
+    return collect_sql_files(paths)[0]
+
+
+def scan_paths(paths: Sequence[str | PathLike[str]], dialect: str | None = None) -> SchemaModel:
+    """Replay every SQL file under `paths` into one model; problems become `model.errors`.
+
+    `dialect` is `mysql`, `postgres`, `sqlite` or None to detect it file by file.
+    """
+    if dialect is not None and dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    model = SchemaModel()
+    files, missing = collect_sql_files(paths)
+    for raw in missing:
+        model.errors.append(ScanError(raw, "no such file or directory"))
+    used: Counter[str] = Counter()
+    with _quiet_sqlglot():
+        for path in files:
+            name = str(path)
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                model.errors.append(ScanError(name, f"cannot read file: {err.strerror or err}"))
+                continue
+            text, problem = decode_sql(data)
+            if text is None:
+                model.errors.append(ScanError(name, problem or "unreadable file"))
+                continue
+            if problem:
+                model.errors.append(ScanError(name, problem))
+            _Replayer(model, name, dialect, used).run(text)
+    if used:
+        model.dialect = used.most_common(1)[0][0]
+    elif dialect is not None:
+        model.dialect = dialect
+    return model
+
+
+def scan_text(
+    text: str, path: str = "<string>", dialect: str | None = None, model: SchemaModel | None = None
+) -> SchemaModel:
+    """Replay one script into `model` (a new one by default) and return the model."""
+    if dialect is not None and dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; expected one of {', '.join(DIALECTS)}")
+    if model is None:
+        model = SchemaModel()
+    used: Counter[str] = Counter()
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    with _quiet_sqlglot():
+        _Replayer(model, path, dialect, used).run(text)
+    if model.dialect is None:
+        model.dialect = used.most_common(1)[0][0] if used else dialect
+    return model
+
+
+# --------------------------------------------------------------------------- source-text helpers
+
+_PARAMS = r"\s*\((?:[^()'\"]|'(?:[^']|'')*'|\"[^\"]*\"|\([^()]*\))*\)"
+_TYPE_RE = re.compile(
+    r"\s*((?:(?:national|long)\s+)?(?:\"[^\"]+\"|`[^`]+`|[^\W\d][\w$]*)(?:\.(?:\"[^\"]+\"|[^\W\d][\w$]*))?"
+    rf"(?:{_PARAMS})?"
+    r"(?:\s+(?:varying|precision|unsigned|signed|zerofill|with(?:out)?\s+(?:local\s+)?time\s+zone)\b"
+    rf"(?:{_PARAMS})?)*"
+    r"(?:\s*\[\s*\d*\s*\])*)",
+    re.I,
+)
+_WS = re.compile(r"\s+")
+_SPACE_PAREN = re.compile(r"\s*([(,])\s*|\s*(\))")
+
+
+def _normalise_type(raw: str) -> str:
+    t = _WS.sub(" ", raw.strip().lower()).replace('"', "").replace("`", "")
+    return _SPACE_PAREN.sub(lambda m: m.group(1) or m.group(2), t)
+
+
+_SIMPLE_TYPE = re.compile(r"\s*([^\W\d]\w*)(?:\s*(\(\s*\d+\s*(?:,\s*\d+\s*)?\)))?\s*")
+# What may continue a type after its first word: `character varying`, `double precision`, `int
+# unsigned`, `time with time zone`, arrays, qualified names, quoted or spaced parameters.
+_MAY_CONTINUE = frozenset("vVpPuUsSzZwW[.(")
+
+
+def _type_after(text: str, pos: int) -> str | None:
+    """The column type written at `pos` (after the column name), lower-cased and without spaces."""
+    m = _SIMPLE_TYPE.match(text, pos)
+    if m is not None and text[m.end() : m.end() + 1] not in _MAY_CONTINUE:
+        params = m.group(2)
+        base = m.group(1).lower()
+        return base + params.replace(" ", "") if params else base
+    m = _TYPE_RE.match(text, pos)
+    return _normalise_type(m.group(1)) if m else None
+
+
+def _line_of(ident: exp.Expr | None, base: int) -> int:
+    if ident is not None:
+        rel = ident.meta.get("line")
+        if rel:
+            return base + int(rel) - 1
+    return base
+
+
+def _literal(node: exp.Expr | None) -> str | None:
+    if node is None or isinstance(node, exp.Null):
+        return None
+    if isinstance(node, exp.Literal):
+        return str(node.this)
+    return node.sql()
+
+
+def _error_text(err: SqlglotError) -> tuple[str, int | None]:
+    """A one-line reason and the statement-relative line from a sqlglot error."""
+    details = getattr(err, "errors", None)
+    if details:
+        first = details[0]
+        reason = str(first.get("description") or "syntax error").rstrip(".")
+        near = str(first.get("highlight") or "").strip()
+        if near:
+            reason += f" near {near[:40]!r}"
+        line = first.get("line")
+        return reason, int(line) if line else None
+    msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if msg.startswith("Error tokenizing"):
+        msg = "unterminated string, quoted name or comment"
+    return msg[:160], None
+
+
+_HEAD_WORDS = re.compile(r"\s*(\w+)(?:\s+(\w+))?")
+
+
+def _what(stmt: str) -> str:
+    m = _HEAD_WORDS.match(stmt)
+    if not m:
+        return "statement"
+    return " ".join(w.upper() for w in m.groups() if w)
+
+
+_NAME_PART = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
+_QNAME = rf"{_NAME_PART}(?:\s*\.\s*{_NAME_PART})?"
+_RENAME_PAIR = re.compile(rf"({_QNAME})\s+TO\s+({_QNAME})", re.I)
+_AS_WORD = re.compile(r"\bAS\b", re.I)
+_SCHEMA_HEAD = re.compile(
+    rf"CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:AUTHORIZATION\s+({_NAME_PART})|({_NAME_PART}))"
+    rf"(?:\s+AUTHORIZATION\s+{_NAME_PART})?",
+    re.I,
+)
+# The elements of a CREATE SCHEMA start at a CREATE outside parentheses, strings and comments.
+_SCHEMA_PARTS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|/\*.*?\*/|[()]|\bCREATE\b", re.I | re.S)
+_ALTER_ADD_GROUP = re.compile(
+    rf"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?({_QNAME})\s+ADD\s+(?:COLUMN\s+)?\(", re.I
+)
+# Length-preserving rewrites of syntax sqlglot does not know, tried when a statement fails, so that
+# offsets (lines, column types) still point into the original text.
+_REPAIRS = (
+    (
+        re.compile(r"(\bGENERATED\b[^;]*?\))(\s*)VIRTUAL\b", re.I | re.S),
+        lambda m: m.group(1) + m.group(2) + "STORED ",
+    ),
+    (re.compile(r"\bWITH\s+(?:NO\s+)?DATA\s*$", re.I), lambda m: " " * len(m.group())),
+)
+
+
+def _repair(sql: str) -> str:
+    for pattern, fix in _REPAIRS:
+        sql = pattern.sub(fix, sql)
+    return sql
+
+
+def _split_qname(raw: str) -> tuple[str | None, str]:
+    parts = [p.strip() for p in re.findall(_NAME_PART, raw)]
+    parts = [p[1:-1] if p[:1] in '`"' else p for p in parts]
+    return (parts[-2] if len(parts) > 1 else None), parts[-1]
+
+
+# --------------------------------------------------------------------------- replay
+
+
+class _Replayer:
+    """Replays the statements of one file into a model."""
+
+    def __init__(self, model: SchemaModel, path: str, dialect: str | None, used: Counter[str]) -> None:
+        self.model = model
+        self.path = path
+        self.forced = dialect
+        self.dialect: str | None = dialect
+        self.used = used
+        self.locations: dict[int, Location] = {}
+
+    # ----------------------------------------------------------------- driver
+
+    def run(self, text: str) -> None:
+        text = neutralise_templates(text)
+        if self.forced is None:
+            self.dialect = detect_dialect(text)
+        if self.dialect == "mysql":
+            text = unwrap_mysql_conditionals(text)
+        try:
+            for st in split_statements(text, self.dialect):
+                if st.kind in ("ddl", "grant"):
+                    self.statement(st)
+        except Exception as err:  # never let one odd file end the scan
+            self.error(f"internal error while scanning this file: {type(err).__name__}: {err}", None)
+
+    def error(self, message: str, line: int | None) -> None:
+        self.model.errors.append(ScanError(self.path, message, line))
+
+    def statement(self, st: Statement) -> None:
+        if st.kind == "grant":
+            self.grant(st)
+            return
+        head = _what(st.text)
+        if head.startswith("RENAME"):
+            self.rename_tables(st)
+            return
+        if head == "CREATE SCHEMA" or (head.startswith("CREATE") and "SCHEMA" in head):
+            self.create_schema(st)
+            return
+        node = self.parse(st.text, st.line, head)
+        if node is not None:
+            self.apply(node, st.text, st.line, None)
+
+    def parse(self, sql: str, line: int, head: str) -> exp.Expr | None:
+        """Parse with the file's dialect (or the fallbacks); report failures; None if unusable."""
+        node, err = self.try_parse(sql)
+        if node is None or isinstance(node, exp.Command):
+            repaired = _repair(sql)
+            if repaired != sql:
+                fixed, _ = self.try_parse(repaired)
+                if fixed is not None and not isinstance(fixed, exp.Command):
+                    return fixed
+            if head == "ALTER TABLE" and self.alter_add_group(sql, line):
+                return None
+        if node is None:
+            if err is not None:
+                reason, rel = _error_text(err)
+                self.error(f"could not parse {head}: {reason}; statement skipped", line + (rel or 1) - 1)
+            return None
+        if isinstance(node, exp.Command):
+            self.error(f"unsupported {head} syntax, statement skipped", line)
+            return None
+        return node
+
+    def try_parse(self, sql: str) -> tuple[exp.Expr | None, SqlglotError | None]:
+        candidates = (self.dialect,) if self.dialect else FALLBACK_DIALECTS
+        first_err: SqlglotError | None = None
+        node: exp.Expr | None = None
+        for d in candidates:
+            assert d is not None
+            try:
+                node = _parse(sql, d)
+            except SqlglotError as err:
+                first_err = first_err or err
+                continue
+            except Exception as err:  # a crash inside the parser must not end the scan
+                return None, SqlglotError(f"sqlglot failed ({type(err).__name__})")
+            if isinstance(node, exp.Command) and d != candidates[-1]:
+                continue
+            self.used[d] += 1
+            return node, None
+        return node, first_err
+
+    def alter_add_group(self, sql: str, line: int) -> bool:
+        """MySQL `ALTER TABLE t ADD [COLUMN] (a int, b text)`, which sqlglot does not parse.
+
+        The column list is re-parsed as the body of a CREATE TABLE written over the same offsets, so
+        that lines and types still point into the original text.
+        """
+        m = _ALTER_ADD_GROUP.match(sql)
+        if m is None:
+            return False
+        open_at = m.end() - 1
+        depth, close_at = 0, -1
+        for i in range(open_at, len(sql)):
+            if sql[i] == "(":
+                depth += 1
+            elif sql[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    close_at = i
+                    break
+        if close_at < 0:
+            return False
+        prefix = re.sub(r"[^\n]", " ", sql[:open_at])
+        head = "CREATE TABLE _t "
+        first_line = prefix.split("\n", 1)[0]
+        # The CREATE head overwrites the ALTER head; when it does not fit on that line, lines shift.
+        prefix = head if len(first_line) < len(head) else head + prefix[len(head) :]
+        node, _ = self.try_parse(prefix + sql[open_at : close_at + 1])
+        if not isinstance(node, exp.Create) or not isinstance(node.this, exp.Schema):
+            return False
+        schema, name = _split_qname(m.group(1))
+        alter = exp.Alter(
+            this=exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema) if schema else None),
+            kind="TABLE",
+            actions=[e for e in node.this.expressions if isinstance(e, exp.ColumnDef)],
+        )
+        self.alter(alter, prefix + sql[open_at:], line)
+        return True
+
+    def apply(self, node: exp.Expr, text: str, line: int, default_schema: str | None) -> None:
+        if isinstance(node, exp.Create):
+            kind = str(node.args.get("kind") or "").upper()
+            if kind == "TABLE":
+                self.create_table(node, text, line, default_schema)
+            elif kind == "VIEW":
+                self.create_view(node, text, line, default_schema)
+        elif isinstance(node, exp.Alter):
+            self.alter(node, text, line)
+        elif isinstance(node, exp.Drop):
+            self.drop(node)
+        elif isinstance(node, exp.Comment):
+            self.comment(node)
+
+    # ----------------------------------------------------------------- lookups
+
+    def find(self, schema: str | None, name: str) -> Table | None:
+        """A table by name, tolerating a missing or extra schema qualifier when it is unambiguous."""
+        table = self.model.get(schema, name)
+        if table is not None:
+            return table
+        if schema:
+            return self.model.get(None, name)
+        lname = name.lower()
+        hits = [t for (_, n), t in self.model.tables.items() if n == lname]
+        return hits[0] if len(hits) == 1 else None
+
+    def loc(self, line: int) -> Location:
+        found = self.locations.get(line)
+        if found is None:
+            found = self.locations[line] = Location(self.path, line)
+        return found
+
+    # ----------------------------------------------------------------- CREATE TABLE / VIEW / SCHEMA
+
+    def column(self, cd: exp.ColumnDef, text: str, line: int) -> Column:
+        ident = cd.this
+        meta = ident.meta if isinstance(ident, exp.Identifier) else {}
+        kind = cd.args.get("kind")
+        typ = ""
+        if kind is not None:
+            end = meta.get("end")
+            found = _type_after(text, end + 1) if end is not None else None
+            typ = found or _normalise_type(kind.sql(dialect=self.dialect or "postgres"))
+        rel = meta.get("line")
+        col = Column(cd.name, typ, None, True, self.loc(line + rel - 1 if rel else line))
+        for cons in cd.args.get("constraints") or ():
+            k = cons.args.get("kind")
+            t = type(k)
+            if t is exp.NotNullColumnConstraint:
+                col.nullable = bool(k.args.get("allow_null"))
+            elif t is exp.PrimaryKeyColumnConstraint:
+                col.nullable = False
+            elif t is exp.CommentColumnConstraint:
+                col.comment = _literal(k.this)
+        return col
+
+    def create_table(self, node: exp.Create, text: str, line: int, default_schema: str | None) -> None:
+        target = node.this
+        body = target if isinstance(target, exp.Schema) else None
+        tbl = body.this if body is not None else target
+        if not isinstance(tbl, exp.Table) or not tbl.name:
+            return
+        schema = tbl.db or default_schema or None
+        if node.args.get("exists") and self.model.get(schema, tbl.name) is not None:
+            return
+        table = Table(name=tbl.name, schema=schema, location=self.loc(line))
+        props = node.args.get("properties")
+        for prop in props.expressions if props is not None else ():
+            if isinstance(prop, exp.SchemaCommentProperty):
+                table.comment = _literal(prop.this)
+            elif isinstance(prop, (exp.LikeProperty, exp.PartitionedOfProperty)):
+                self.copy_columns(prop.this, table, line)
+        pk: list[str] = []
+        for item in body.expressions if body is not None else ():
+            if isinstance(item, exp.ColumnDef):
+                col = self.column(item, text, line)
+                table.columns[col.name.lower()] = col
+            elif isinstance(item, exp.LikeProperty):
+                self.copy_columns(item.this, table, line)
+            elif isinstance(item, (exp.PrimaryKey, exp.Constraint)):
+                keys = [item] if isinstance(item, exp.PrimaryKey) else item.expressions
+                for key in keys:
+                    if not isinstance(key, exp.PrimaryKey):
+                        continue
+                    for part in key.expressions:
+                        ident = part if isinstance(part, exp.Identifier) else part.find(exp.Identifier)
+                        if ident is not None:
+                            pk.append(ident.name.lower())
+        for name in pk:
+            if name in table.columns:
+                table.columns[name].nullable = False
+        query = node.expression
+        if isinstance(query, exp.Query) and not table.columns:
+            for col in self.projected_columns(query, line, schema):
+                table.columns.setdefault(col.name.lower(), col)
+        self.model.add(table)
+
+    def copy_columns(self, source: exp.Expr | None, table: Table, line: int) -> None:
+        if not isinstance(source, exp.Table):
+            return
+        src = self.find(source.db or None, source.name)
+        if src is None:
+            return
+        for key, col in src.columns.items():
+            table.columns[key] = Column(col.name, col.type, col.comment, col.nullable, self.loc(line))
+
+    def projected_columns(self, query: exp.Query, line: int, default_schema: str | None) -> list[Column]:
+        """Output columns of a query, with type and comment when they come straight from a known table."""
+        select = query
+        while isinstance(select, exp.SetOperation):
+            select = select.this
+        if not isinstance(select, exp.Select):
+            return []
+        sources: dict[str, Table] = {}
+        order: list[Table] = []
+        from_ = select.args.get("from_") or select.args.get("from")
+        refs = [from_.this] if from_ is not None else []
+        refs += [j.this for j in select.args.get("joins") or ()]
+        for ref in refs:
+            if isinstance(ref, exp.Table) and ref.name:
+                found = self.find(ref.db or default_schema or None, ref.name)
+                if found is not None:
+                    sources[ref.alias_or_name.lower()] = found
+                    order.append(found)
+        out: list[Column] = []
+
+        def copy(src: Column, name: str | None = None) -> None:
+            out.append(Column(name or src.name, src.type, src.comment, src.nullable, self.loc(line)))
+
+        for proj in select.expressions:
+            if isinstance(proj, exp.Star):
+                for t in order:
+                    for c in t.columns.values():
+                        copy(c)
+                continue
+            inner = proj.this if isinstance(proj, exp.Alias) else proj
+            if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
+                star_of = sources.get(inner.table.lower())
+                for c in star_of.columns.values() if star_of is not None else ():
+                    copy(c)
+                continue
+            name = proj.alias_or_name
+            if not name:
+                continue
+            src_col = None
+            if isinstance(inner, exp.Column):
+                cands = [sources[inner.table.lower()]] if inner.table.lower() in sources else order
+                for t in cands:
+                    src_col = t.columns.get(inner.name.lower())
+                    if src_col is not None:
+                        break
+            if src_col is not None:
+                copy(src_col, name)
+            else:
+                out.append(Column(name, location=self.loc(line)))
+        return out
+
+    def create_view(self, node: exp.Create, text: str, line: int, default_schema: str | None) -> None:
+        target = node.this
+        names: list[str] = []
+        if isinstance(target, exp.Schema):
+            names = [e.name for e in target.expressions if e.name]
+            target = target.this
+        if not isinstance(target, exp.Table) or not target.name:
+            return
+        schema = target.db or default_schema or None
+        query = node.expression
+        view = Table(name=target.name, schema=schema, kind="view", location=self.loc(line))
+        if isinstance(query, exp.Query):
+            cols = self.projected_columns(query, line, schema)
+            if names:  # CREATE VIEW v (a, b) AS ...: the list renames the projections in order
+                cols = [
+                    Column(n, cols[i].type, cols[i].comment, cols[i].nullable, self.loc(line))
+                    if i < len(cols)
+                    else Column(n, location=self.loc(line))
+                    for i, n in enumerate(names)
+                ]
+            for c in cols:
+                view.columns.setdefault(c.name.lower(), c)
+            view.view_sql = self.view_source(text, target) or query.sql(dialect=self.dialect or "postgres")
+        self.model.add(view)
+
+    @staticmethod
+    def view_source(text: str, target: exp.Table) -> str | None:
+        """The query of a CREATE VIEW as written: the text after the first AS that follows the name."""
+        end = target.this.meta.get("end") if isinstance(target.this, exp.Identifier) else None
+        if end is None:
+            return None
+        m = _AS_WORD.search(text, int(end) + 1)
+        return text[m.end() :].strip() if m else None
+
+    def create_schema(self, st: Statement) -> None:
+        """PostgreSQL `CREATE SCHEMA s CREATE TABLE a (...) CREATE VIEW ...`: one statement per element."""
+        text = st.text
+        head = _SCHEMA_HEAD.match(text)
+        if head is None:
+            self.error("could not parse CREATE SCHEMA; statement skipped", st.line)
+            return
+        schema = _split_qname(head.group(1) or head.group(2))[1]
+        depth = 0
+        starts: list[int] = []
+        for m in _SCHEMA_PARTS.finditer(text, head.end()):
+            tok = m.group()
+            if tok == "(":
+                depth += 1
+            elif tok == ")":
+                depth -= 1
+            elif depth == 0 and tok[:1] in "cC":
+                starts.append(m.start())
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else len(text)
+            sub = text[start:stop]
+            line = st.line + text.count("\n", 0, start)
+            node = self.parse(sub, line, _what(sub))
+            if node is not None:
+                self.apply(node, sub, line, schema)
+
+    # ----------------------------------------------------------------- ALTER / DROP / RENAME / COMMENT
+
+    def alter(self, node: exp.Alter, text: str, line: int) -> None:
+        if str(node.args.get("kind") or "TABLE").upper() != "TABLE":
+            return
+        tbl = node.this
+        if not isinstance(tbl, exp.Table):
+            return
+        schema = tbl.db or None
+        table = self.find(schema, tbl.name)
+        if table is None and node.args.get("exists"):
+            return
+        for opt in node.args.get("options") or ():
+            if isinstance(opt, exp.SchemaCommentProperty) and table is not None:
+                table.comment = _literal(opt.this)
+        for action in node.args.get("actions") or ():
+            if isinstance(action, exp.ColumnDef):
+                if table is None:
+                    # Migrations may alter a table created before the files we were given.
+                    table = Table(name=tbl.name, schema=schema, location=self.loc(line))
+                    self.model.add(table)
+                if action.args.get("exists") and action.name.lower() in table.columns:
+                    continue
+                col = self.column(action, text, line)
+                _put_column(table, col, None, action.args.get("position"))
+            elif table is None:
+                continue
+            elif isinstance(action, exp.ModifyColumn):
+                cd = action.this
+                if isinstance(cd, exp.ColumnDef):
+                    old = action.args.get("rename_from")
+                    col = self.column(cd, text, line)
+                    _put_column(table, col, old.name if old is not None else cd.name, cd.args.get("position"))
+            elif isinstance(action, exp.Drop):
+                if str(action.args.get("kind") or "COLUMN").upper() == "COLUMN":
+                    for dropped in action.args.get("tables") or ():
+                        table.columns.pop(dropped.name.lower(), None)
+            elif isinstance(action, exp.RenameColumn):
+                old_name, new = action.this, action.args.get("to")
+                current = table.columns.get(old_name.name.lower()) if old_name is not None else None
+                if current is not None and new is not None:
+                    renamed = Column(
+                        new.name, current.type, current.comment, current.nullable, current.location
+                    )
+                    _put_column(table, renamed, current.name, None)
+            elif isinstance(action, exp.AlterColumn):
+                self.alter_column(table, action, text)
+            elif isinstance(action, exp.AlterRename):
+                self.rename(table, action.this)
+
+    def alter_column(self, table: Table, action: exp.AlterColumn, text: str) -> None:
+        col = table.columns.get(action.name.lower())
+        if col is None:
+            return
+        dtype = action.args.get("dtype")
+        if dtype is not None:
+            m = re.search(r"\bTYPE\b", text[int(action.this.meta.get("end", 0)) :], re.I)
+            start = int(action.this.meta.get("end", 0)) + (m.end() if m else 0)
+            found = _type_after(text, start) if m else None
+            col.type = found or _normalise_type(dtype.sql(dialect=self.dialect or "postgres"))
+        if "allow_null" in action.args and action.args["allow_null"] is not None:
+            col.nullable = bool(action.args["allow_null"])
+        if action.args.get("comment") is not None:
+            col.comment = _literal(action.args["comment"])
+
+    def rename(self, table: Table, new: exp.Expr | None) -> None:
+        if not isinstance(new, exp.Table) or not new.name:
+            return
+        self.model.tables.pop(self.model.key(table.schema, table.name), None)
+        table.name = new.name
+        if new.db:
+            table.schema = new.db
+        self.model.add(table)
+
+    def rename_tables(self, st: Statement) -> None:
+        """MySQL `RENAME TABLE a TO b, c TO d` (sqlglot keeps it as an opaque command)."""
+        pairs = list(_RENAME_PAIR.finditer(st.text))
+        if not pairs:
+            self.error("could not parse RENAME TABLE; statement skipped", st.line)
+        for m in pairs:
+            table = self.find(*_split_qname(m.group(1)))
+            if table is not None:
+                schema, name = _split_qname(m.group(2))
+                self.rename(table, exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema)))
+
+    def drop(self, node: exp.Drop) -> None:
+        kind = str(node.args.get("kind") or "").upper()
+        for tbl in node.args.get("tables") or ():
+            if not isinstance(tbl, exp.Table):
+                continue
+            if kind == "SCHEMA":
+                gone = (tbl.db or tbl.name).lower()
+                for key in [k for k in self.model.tables if k[0] == gone]:
+                    del self.model.tables[key]
+            elif kind in ("TABLE", "VIEW"):
+                table = self.find(tbl.db or None, tbl.name)
+                if table is not None:
+                    self.model.tables.pop(self.model.key(table.schema, table.name), None)
+
+    def comment(self, node: exp.Comment) -> None:
+        kind = str(node.args.get("kind") or "").upper()
+        text = _literal(node.args.get("expression"))
+        target = node.this
+        if kind == "COLUMN" and isinstance(target, exp.Column):
+            table = self.find(target.db or None, target.table)
+            col = table.columns.get(target.name.lower()) if table is not None else None
+            if col is not None:
+                col.comment = text
+        elif isinstance(target, exp.Table):
+            table = self.find(target.db or None, target.name)
+            if table is not None:
+                table.comment = text
+
+    # ----------------------------------------------------------------- GRANT / REVOKE
+
+    def grant(self, st: Statement) -> None:
+        """GRANT/REVOKE on tables, from tokens (sqlglot keeps MySQL and multi-table grants as Commands)."""
+        try:
+            tokens = _tokenize(st.text, self.dialect or "postgres")
+        except SqlglotError as err:
+            reason, _ = _error_text(err)
+            self.error(f"could not parse {_what(st.text)}: {reason}; statement skipped", st.line)
+            return
+        parsed = _parse_grant(tokens)
+        if parsed is None:
+            return  # a role grant or a grant on something other than tables
+        revoke, privileges, objects, grantees = parsed
+        loc = self.loc(st.line)
+        for schema, table in objects:
+            for grantee in grantees:
+                for priv, cols in privileges:
+                    if revoke:
+                        self.revoke(priv, schema, table, grantee, cols)
+                    else:
+                        self.model.grants.append(Grant(priv, table, grantee, schema, cols, loc))
+
+    def revoke(self, priv: str, schema: str | None, table: str, grantee: str, cols: tuple[str, ...]) -> None:
+        kept: list[Grant] = []
+        for g in self.model.grants:
+            same = (
+                g.table.lower() == table.lower()
+                and (g.schema or "").lower() == (schema or "").lower()
+                and g.grantee.lower() == grantee.lower()
+                and (priv == "ALL" or g.privilege == priv)
+            )
+            if not same:
+                kept.append(g)
+            elif cols and g.columns:
+                left = tuple(c for c in g.columns if c.lower() not in {x.lower() for x in cols})
+                if left:
+                    kept.append(Grant(g.privilege, g.table, g.grantee, g.schema, left, g.location))
+            elif cols and not g.columns:
+                kept.append(g)  # revoking a column privilege leaves the table-wide one in place
+        self.model.grants[:] = kept
+
+
+_NOT_TABLES = frozenset(
+    {
+        "SEQUENCE", "SEQUENCES", "FUNCTION", "FUNCTIONS", "PROCEDURE", "PROCEDURES", "ROUTINE", "ROUTINES",
+        "SCHEMA", "DATABASE", "TYPE", "DOMAIN", "LANGUAGE", "FOREIGN", "LARGE", "TABLESPACE", "PARAMETER",
+    }
+)  # fmt: skip
+_GRANTEE_STOP = frozenset({"WITH", "GRANTED", "CASCADE", "RESTRICT", "IDENTIFIED", "REQUIRE", "AS"})
+
+
+def _split_commas(tokens: list[Token]) -> list[list[Token]]:
+    groups: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        if tok.text == "," and depth == 0:
+            groups.append([])
+        else:
+            groups[-1].append(tok)
+    return [g for g in groups if g]
+
+
+def _parse_grant(
+    tokens: list[Token],
+) -> tuple[bool, list[tuple[str, tuple[str, ...]]], list[tuple[str | None, str]], list[str]] | None:
+    """(revoke?, [(privilege, columns)], [(schema, table)], grantees), or None when not about tables."""
+    if not tokens:
+        return None
+    revoke = tokens[0].text.upper() == "REVOKE"
+    upper = [t.text.upper() for t in tokens]
+    depth = 0
+    on = to = None
+    for i, word in enumerate(upper):
+        if tokens[i].text == "(":
+            depth += 1
+        elif tokens[i].text == ")":
+            depth -= 1
+        elif depth == 0 and word == "ON" and on is None:
+            on = i
+        elif depth == 0 and on is not None and word == ("FROM" if revoke else "TO"):
+            to = i
+            break
+    if on is None or to is None:
+        return None
+    start = 1
+    if revoke and upper[1:4] == ["GRANT", "OPTION", "FOR"]:
+        start = 4
+    privileges: list[tuple[str, tuple[str, ...]]] = []
+    for group in _split_commas(tokens[start:on]):
+        words, cols, inside = [], [], False
+        for tok in group:
+            if tok.text == "(":
+                inside = True
+            elif tok.text == ")":
+                inside = False
+            elif inside:
+                if tok.text != ",":
+                    cols.append(tok.text)
+            else:
+                words.append(tok.text.upper())
+        priv = " ".join(words)
+        privileges.append(("ALL" if priv in ("ALL", "ALL PRIVILEGES") else priv, tuple(cols)))
+    target = tokens[on + 1 : to]
+    first = target[0].text.upper() if target else ""
+    objects: list[tuple[str | None, str]] = []
+    if first == "ALL" and len(target) > 3 and target[1].text.upper() == "TABLES":
+        # ON ALL TABLES IN SCHEMA a, b: every table of those schemas, recorded as table "*"
+        objects = [(g[0].text, "*") for g in _split_commas(target[4:])]
+    elif first in _NOT_TABLES:
+        return None
+    else:
+        if first == "TABLE":
+            target = target[1:]
+        for group in _split_commas(target):
+            parts = [t.text for t in group if t.text != "."]
+            if not parts:
+                continue
+            objects.append((parts[-2] if len(parts) > 1 else None, parts[-1]))
+    grantees: list[str] = []
+    for group in _split_commas(tokens[to + 1 :]):
+        words = []
+        for tok in group:
+            word = tok.text.upper()
+            if word in _GRANTEE_STOP:
+                break
+            if word in ("GROUP", "ROLE", "USER") and not words:
+                continue
+            words.append(tok.text)
+        if words:
+            name = "".join(words)
+            grantees.append("PUBLIC" if name.upper() == "PUBLIC" else name)
+    if not privileges or not objects or not grantees:
+        return None
+    return revoke, privileges, objects, grantees
+
+
+def _put_column(table: Table, col: Column, replaces: str | None, position: exp.Expr | None) -> None:
+    """Add or redefine a column, keeping declaration order (MySQL AFTER x / FIRST honoured)."""
+    old_key = (replaces or col.name).lower()
+    items = [(k, c) for k, c in table.columns.items() if k != old_key and k != col.name.lower()]
+    at = len(items)
+    if old_key in table.columns:
+        at = list(table.columns).index(old_key)
+        at = min(at, len(items))
+    if isinstance(position, exp.ColumnPosition):
+        where = str(position.args.get("position") or "").upper()
+        if where == "FIRST":
+            at = 0
+        elif where == "AFTER" and position.this is not None:
+            keys = [k for k, _ in items]
+            anchor = position.this.name.lower()
+            if anchor in keys:
+                at = keys.index(anchor) + 1
+    items.insert(at, (col.name.lower(), col))
+    table.columns = dict(items)
