@@ -11,7 +11,9 @@ from plaudit.errors import ConfigError
 
 
 def test_plaudit_yaml_found_upward_and_paths_resolved(tmp_path: Path) -> None:
-    (tmp_path / "plaudit.yaml").write_text("catalog: cat/\nfail_level: medium\npolicy: {min_confidence: 0.7}\n")
+    (tmp_path / "plaudit.yaml").write_text(
+        "catalog: cat/\nfail_level: medium\npolicy: {min_confidence: 0.7}\n"
+    )
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
     assert find_config(nested) == tmp_path / "plaudit.yaml"

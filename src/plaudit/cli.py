@@ -57,20 +57,50 @@ def guarded(func: F) -> F:
 def common_options(func: F) -> F:
     """Options every scanning command takes (SPEC §2 "Common options")."""
     decorators = [
-        click.option("--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable)."),
-        click.option("--policies", "policies", multiple=True, type=click.Path(), help="Extra policy folder (repeatable)."),
+        click.option(
+            "--catalog",
+            "catalog",
+            multiple=True,
+            type=click.Path(),
+            help="Catalog YAML file or folder (repeatable).",
+        ),
+        click.option(
+            "--policies",
+            "policies",
+            multiple=True,
+            type=click.Path(),
+            help="Extra policy folder (repeatable).",
+        ),
         click.option("--no-builtin-policies", is_flag=True, help="Do not load the built-in policy pack."),
-        click.option("--format", "fmt", type=click.Choice(sorted(formats())), default=None, help="Output format (default: table on a terminal, json otherwise)."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(sorted(formats())),
+            default=None,
+            help="Output format (default: table on a terminal, json otherwise).",
+        ),
         click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the report to this file."),
-        click.option("--fail-level", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: high)."),
-        click.option("--config", "config_path", type=click.Path(), help="Config file (default: plaudit.yaml or [tool.plaudit], searched upward)."),
-    ]  # fmt: skip
+        click.option(
+            "--fail-level",
+            type=click.Choice(SEVERITIES),
+            default=None,
+            help="Lowest severity that makes the exit code 1 (default: high).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(),
+            help="Config file (default: plaudit.yaml or [tool.plaudit], searched upward).",
+        ),
+    ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
 
 
-def _options(config: Config, catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin: bool) -> Options:
+def _options(
+    config: Config, catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin: bool
+) -> Options:
     return Options(
         catalog=list(catalog) or config.catalog,
         policies=list(policies) + config.policies,
@@ -113,12 +143,25 @@ def scan() -> None:
 
 @scan.command("sql")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None, help="SQL dialect (default: detected per file).")
+@click.option(
+    "--dialect",
+    type=click.Choice(["mysql", "postgres", "sqlite"]),
+    default=None,
+    help="SQL dialect (default: detected per file).",
+)
 @common_options
 @guarded
-def scan_sql(paths: tuple[str, ...], dialect: str | None, catalog: tuple[str, ...], policies: tuple[str, ...],
-             no_builtin_policies: bool, fmt: str | None, out: str | None, fail_level: str | None,
-             config_path: str | None) -> None:  # fmt: skip
+def scan_sql(
+    paths: tuple[str, ...],
+    dialect: str | None,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    fmt: str | None,
+    out: str | None,
+    fail_level: str | None,
+    config_path: str | None,
+) -> None:
     """Scan SQL files and folders (DDL, migrations, views) replayed in version order."""
     from plaudit.scanners.sql import scan_paths
 
@@ -128,7 +171,9 @@ def scan_sql(paths: tuple[str, ...], dialect: str | None, catalog: tuple[str, ..
     prepared = prepare(options)
     _require_inputs(paths)
     model = scan_paths(list(paths), dialect=dialect or config.dialect)
-    report = audit(model, mode="scan-sql", target=" ".join(paths), options=options, prepared=prepared, started=started)
+    report = audit(
+        model, mode="scan-sql", target=" ".join(paths), options=options, prepared=prepared, started=started
+    )
     _emit(report, fmt, out)
     sys.exit(exit_code(report, fail_level or config.fail_level))
 
@@ -140,9 +185,19 @@ def scan_sql(paths: tuple[str, ...], dialect: str | None, catalog: tuple[str, ..
 @click.option("--statement-timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
 @common_options
 @guarded
-def scan_db(url: str, include: tuple[str, ...], exclude: tuple[str, ...], statement_timeout: float,
-            catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin_policies: bool, fmt: str | None,
-            out: str | None, fail_level: str | None, config_path: str | None) -> None:  # fmt: skip
+def scan_db(
+    url: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    statement_timeout: float,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    fmt: str | None,
+    out: str | None,
+    fail_level: str | None,
+    config_path: str | None,
+) -> None:
     """Scan a live database through its SQLAlchemy URL (read-only, metadata)."""
     from plaudit.scanners.database import redact_url, scan_database
 
@@ -151,7 +206,9 @@ def scan_db(url: str, include: tuple[str, ...], exclude: tuple[str, ...], statem
     started = utcnow()
     prepared = prepare(options)
     model = scan_database(url, include=include, exclude=exclude, statement_timeout=statement_timeout)
-    report = audit(model, mode="scan-db", target=redact_url(url), options=options, prepared=prepared, started=started)
+    report = audit(
+        model, mode="scan-db", target=redact_url(url), options=options, prepared=prepared, started=started
+    )
     _emit(report, fmt, out)
     sys.exit(exit_code(report, fail_level or config.fail_level))
 
@@ -159,7 +216,9 @@ def scan_db(url: str, include: tuple[str, ...], exclude: tuple[str, ...], statem
 def _require_inputs(paths: tuple[str, ...]) -> None:
     missing = [p for p in paths if not Path(p).exists()]
     if len(missing) == len(paths):
-        raise ConfigError("no input found", path=", ".join(missing), hint="pass SQL files or folders that exist")
+        raise ConfigError(
+            "no input found", path=", ".join(missing), hint="pass SQL files or folders that exist"
+        )
 
 
 # ----------------------------------------------------------------------------------------- classify
@@ -169,21 +228,38 @@ def _require_inputs(paths: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--db", "db_url", help="Classify the columns of a live database instead of SQL files.")
 @click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
-@click.option("--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable).")
+@click.option(
+    "--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable)."
+)
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default=None)
 @click.option("--out", "out", type=click.Path(dir_okay=False))
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="Lowest confidence reported as personal (default 0.5).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Lowest confidence reported as personal (default 0.5).",
+)
 @click.option("--config", "config_path", type=click.Path())
 @guarded
-def classify(paths: tuple[str, ...], db_url: str | None, dialect: str | None, catalog: tuple[str, ...],
-             fmt: str | None, out: str | None, threshold: float | None, config_path: str | None) -> None:  # fmt: skip
+def classify(
+    paths: tuple[str, ...],
+    db_url: str | None,
+    dialect: str | None,
+    catalog: tuple[str, ...],
+    fmt: str | None,
+    out: str | None,
+    threshold: float | None,
+    config_path: str | None,
+) -> None:
     """Classify columns (names, comments, types, table context); no policies are run."""
     config = load_config(config_path)
     options = _options(config, catalog, (), True)
     if threshold is not None:
         options.threshold = threshold
     if bool(paths) == bool(db_url):
-        raise ConfigError("give SQL paths or --db URL (one of them)", hint="plaudit classify migrations/ --format json")
+        raise ConfigError(
+            "give SQL paths or --db URL (one of them)", hint="plaudit classify migrations/ --format json"
+        )
     if db_url:
         from plaudit.scanners.database import redact_url, scan_database
 
@@ -264,7 +340,9 @@ def policy_list(fmt: str, policies: tuple[str, ...]) -> None:
     rules = load_policies([Path(p) for p in policies]).rules
     if fmt == "json":
         keys = ("rule", "kind", "severity", "title", "references")
-        click.echo(json.dumps({"rules": [{k: r.get(k) for k in keys} for r in rules]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"rules": [{k: r.get(k) for k in keys} for r in rules]}, ensure_ascii=False, indent=2)
+        )
         return
     for r in rules:
         click.echo(f"{r['rule']:<32} {r['kind']:<30} {r['severity']:<9} {r['title']}")

@@ -97,7 +97,9 @@ def classify_model(
                 category = declared.category
                 confidence = 1.0
                 where = f" ({declared.location})" if declared.location else ""
-                evidence.insert(0, Evidence("catalog", f"catalog lists it as {category or 'not personal'}{where}", 1.0))
+                evidence.insert(
+                    0, Evidence("catalog", f"catalog lists it as {category or 'not personal'}{where}", 1.0)
+                )
             else:
                 category = detected.category
                 confidence = detected.confidence if category else 0.0
@@ -139,13 +141,19 @@ def build_facts(
     column_facts: list[dict[str, Any]] = []
     matched_files: set[int] = set()
     found: set[tuple[int, str | None]] = set()
+    scanned_name: dict[int, str] = {}  # catalog entry -> resource of the table the scan found for it
 
     for table in model.tables.values():
         entry = catalog.lookup(table.schema, table.name, target)
         cols = by_table.get(id(table), [])
-        dataset = cols[0].dataset if cols else (entry.dataset if entry else catalog.dataset_for(table.schema, target))
+        dataset = (
+            cols[0].dataset
+            if cols
+            else (entry.dataset if entry else catalog.dataset_for(table.schema, target))
+        )
         if entry is not None:
             found.add((id(entry), None))
+            scanned_name[id(entry)] = resource_name(dataset, table.schema, table.name)
             if entry.file is not None:
                 matched_files.add(id(entry.file))
         elif any(True for _ in catalog.files_for(table.schema, target)):
@@ -181,10 +189,13 @@ def build_facts(
         "taxonomy": taxonomy.to_json(),
         "tables": tables_facts,
         "columns": column_facts,
-        "catalog_entries": _catalog_entries(catalog, matched_files, found),
+        "catalog_entries": _catalog_entries(catalog, matched_files, found, scanned_name),
         "waivers": [
-            {**w.to_json(), "expired": _expired(w.expires, now),
-             "location": w.location.to_json() if w.location else None}
+            {
+                **w.to_json(),
+                "expired": _expired(w.expires, now),
+                "location": w.location.to_json() if w.location else None,
+            }
             for w in catalog.waivers
         ],
         "grants": [
@@ -237,7 +248,12 @@ def _column_facts(col: ClassifiedColumn, declared: Any, taxonomy: Taxonomy) -> d
     }
 
 
-def _catalog_entries(catalog: Catalog, matched_files: set[int], found: set[tuple[int, str | None]]) -> list[dict]:
+def _catalog_entries(
+    catalog: Catalog,
+    matched_files: set[int],
+    found: set[tuple[int, str | None]],
+    scanned_name: dict[int, str],
+) -> list[dict[str, Any]]:
     """Every table and column of the catalog files that describe this target, found or not.
 
     A catalog file none of whose tables or schemas appear in the scan describes another database; its
@@ -248,7 +264,10 @@ def _catalog_entries(catalog: Catalog, matched_files: set[int], found: set[tuple
         if id(cfile) not in matched_files:
             continue
         for table in cfile.tables:
-            table_res = resource_name(table.dataset, table.schema, table.name)
+            # Name entries the way the scan names the table, so a stale column reads like its siblings;
+            # a table never found gets the schema its file is matched to, when that is a single one.
+            schema = table.schema or (cfile.schemas[0] if cfile.schemas and len(cfile.schemas) == 1 else None)
+            table_res = scanned_name.get(id(table)) or resource_name(table.dataset, schema, table.name)
             table_found = (id(table), None) in found
             entries.append(
                 {
@@ -278,4 +297,3 @@ def _expired(expires: str, now: dt.datetime) -> bool:
         return dt.date.fromisoformat(expires) < now.date()
     except ValueError:
         return True
-

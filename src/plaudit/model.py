@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """Violation severity, ordered from the most to the least serious."""
 
     CRITICAL = "critical"

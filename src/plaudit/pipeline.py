@@ -87,7 +87,9 @@ def audit(
 def classify_only(
     model: SchemaModel, *, target: str, options: Options, catalog: Catalog | None = None
 ) -> list[ClassifiedColumn]:
-    catalog = catalog if catalog is not None else (load_catalog(options.catalog) if options.catalog else Catalog())
+    catalog = (
+        catalog if catalog is not None else (load_catalog(options.catalog) if options.catalog else Catalog())
+    )
     classifier = Classifier(taxonomy_keys=catalog.taxonomy.keys(), threshold=options.threshold)
     return classify_model(model, catalog, classifier, target)
 
@@ -142,7 +144,9 @@ def _report(
         "waivers": [
             {
                 **{k: w[k] for k in ("rule", "resource", "owner", "reason", "expires", "location")},
-                "status": "expired" if w["expired"] else ("active" if (w["rule"], w["resource"]) in used else "unused"),
+                "status": "expired"
+                if w["expired"]
+                else ("active" if (w["rule"], w["resource"]) in used else "unused"),
             }
             for w in waivers
         ],

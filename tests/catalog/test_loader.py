@@ -75,7 +75,8 @@ def test_waivers_and_digest(tmp_path: Path) -> None:
     _write(
         tmp_path,
         {
-            "c.yaml": "tables: {}\nexceptions:\n  - {rule: untagged_pii, resource: 'a.*', reason: legacy table,"
+            "c.yaml": "tables: {}\nexceptions:\n"
+            "  - {rule: untagged_pii, resource: 'a.*', reason: legacy table,"
             " owner: me@example.com, expires: 2027-01-31}\n"
         },
     )

@@ -41,15 +41,24 @@ def by_rule(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def test_report_has_exactly_the_spec_shape() -> None:
-    code, report = scan_json()
-    assert SPEC_TOP_KEYS <= set(report)
+    _, report = scan_json()
+    assert set(report) >= SPEC_TOP_KEYS
     assert set(report["run"]) == SPEC_RUN_KEYS
     assert report["run"]["mode"] == "scan-sql"
     assert report["run"]["policy_digest"].startswith("sha256:")
     for v in report["violations"]:
         assert set(v) == SPEC_VIOLATION_KEYS
     for c in report["columns"]:
-        assert {"resource", "table", "column", "category", "level", "confidence", "in_catalog", "evidence"} <= set(c)
+        assert {
+            "resource",
+            "table",
+            "column",
+            "category",
+            "level",
+            "confidence",
+            "in_catalog",
+            "evidence",
+        } <= set(c)
     unwaived = [v for v in report["violations"] if not v["waived"]]
     assert sum(report["summary"]["violations"].values()) == len(unwaived)
     assert report["summary"]["columns"] == len(report["columns"])
@@ -78,7 +87,7 @@ def test_fail_level_decides_the_exit_code() -> None:
 
 
 def test_catalog_waivers_and_drift() -> None:
-    code, report = scan_json("--catalog", str(CATALOG))
+    _, report = scan_json("--catalog", str(CATALOG))
     found = by_rule(report)
     active = found[("JRT0171-STORE-C2-PROTECT", "lending.customer.id_card_no")]
     assert active["waived"] is True and active["waiver"]["owner"] == "dpo@example.com"
@@ -98,7 +107,9 @@ def test_catalog_waivers_and_drift() -> None:
 
 def test_classify_json_and_table(tmp_path: Path) -> None:
     sql = tmp_path / "kh.sql"
-    sql.write_text("create table kh (khxm varchar(32), sfzh varchar(18), sjhm varchar(11), bz varchar(200));\n")
+    sql.write_text(
+        "create table kh (khxm varchar(32), sfzh varchar(18), sjhm varchar(11), bz varchar(200));\n"
+    )
     result = run("classify", str(sql), "--format", "json")
     assert result.exit_code == 0
     columns = {c["column"]: c["category"] for c in json.loads(result.stdout)["columns"]}
@@ -112,7 +123,10 @@ def test_classify_json_and_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("catalog_text", "expected"),
     [
-        ("tables:\n  customer:\n    columns: {id_card_no: {category: identity.idcard}}\n", "unknown category"),
+        (
+            "tables:\n  customer:\n    columns: {id_card_no: {category: identity.idcard}}\n",
+            "unknown category",
+        ),
         ("tables:\n  customer: [\n", "invalid YAML"),
         ("tables:\n  customer: {}\n  customer: {}\n", "duplicate key"),
     ],
@@ -134,9 +148,13 @@ def test_missing_input_is_exit_2(tmp_path: Path) -> None:
 
 def test_bad_sql_files_are_recorded_and_the_scan_goes_on(tmp_path: Path) -> None:
     (tmp_path / "V1__init.sql").write_text(SQL.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "V2__garbage.sql").write_text("CREATE TABLE ((( this is not sql;\nALTER TABLE customer ADD COLUMN email VARCHAR(64);\n")
+    (tmp_path / "V2__garbage.sql").write_text(
+        "CREATE TABLE ((( this is not sql;\nALTER TABLE customer ADD COLUMN email VARCHAR(64);\n"
+    )
     (tmp_path / "V3__binary.sql").write_bytes(b"\x00\xff\x00garbage")
-    (tmp_path / "V4__gbk.sql").write_bytes("ALTER TABLE customer ADD COLUMN addr VARCHAR(200) COMMENT '家庭住址';\n".encode("gbk"))
+    (tmp_path / "V4__gbk.sql").write_bytes(
+        "ALTER TABLE customer ADD COLUMN addr VARCHAR(200) COMMENT '家庭住址';\n".encode("gbk")
+    )
     (tmp_path / "V5__empty.sql").write_text("")
     result = run("scan", "sql", str(tmp_path), "--format", "json")
     assert result.exit_code == 1

@@ -46,14 +46,14 @@ def read_yaml(path: Path, error: type[PlauditError]) -> YamlDocument:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise error("not valid UTF-8", path=shown, line=line, hint="save the file as UTF-8") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise error("not valid UTF-8", path=shown, line=bad_line, hint="save the file as UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        data = yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line: int | None = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise error(f"invalid YAML: {problem}", path=shown, line=line) from None
     except yaml.YAMLError as exc:

@@ -6,7 +6,9 @@ import io
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 FORMAT = "table"
 
@@ -15,7 +17,9 @@ _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cya
 
 def render(report: dict[str, Any], *, color: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=140, force_terminal=color, color_system="standard" if color else None)
+    console = Console(
+        file=buffer, width=140, force_terminal=color, color_system="standard" if color else None
+    )
     if "violations" in report:
         _violations(console, report)
     else:
@@ -26,21 +30,31 @@ def render(report: dict[str, Any], *, color: bool = False) -> str:
 
 
 def _violations(console: Console, report: dict[str, Any]) -> None:
+    """One block per violation, most severe first, in the style of a linter: rule and resource on the
+    first line, the message and the fix below, and the file:line when the finding comes from a file."""
     rows = report["violations"]
     if not rows:
         console.print("No violations.")
         return
-    table = Table(title="Violations", show_lines=False, expand=False)
-    for header in ("severity", "rule", "resource", "where", "message"):
-        table.add_column(header, overflow="fold")
+    console.print(f"[bold]Violations ({len(rows)})[/bold]\n")
     for v in rows:
-        where = ""
-        if v.get("location"):
-            loc = v["location"]
-            where = f"{loc['path']}:{loc['line']}" if loc.get("line") else loc["path"]
-        severity = v["severity"] + (" (waived)" if v.get("waived") else "")
-        table.add_row(f"[{_STYLE.get(v['severity'], '')}]{severity}", v["rule"], v["resource"], where, v["message"])
-    console.print(table)
+        style = _STYLE.get(v["severity"], "")
+        label = v["severity"].upper() + (" (waived)" if v.get("waived") else "")
+        console.print(
+            f"[{style}]{label:<12}[/{style}] [bold]{v['rule']}[/bold]  {v['resource']}", highlight=False
+        )
+        console.print(Padding(Text(v["message"]), (0, 0, 0, 13)))
+        loc = v.get("location") or {}
+        path = loc.get("path") or ""
+        # A database object's location repeats the resource; only files are worth a line of their own.
+        if path and "#" not in path:
+            where = f"{path}:{loc['line']}" if loc.get("line") else path
+            console.print(Padding(Text(f"at {where}", style="dim"), (0, 0, 0, 13)))
+        if v.get("waived") and v.get("waiver"):
+            w = v["waiver"]
+            note = f"waived by {w['owner']} until {w['expires']}: {w['reason']}"
+            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 13)))
+    console.print()
 
 
 def _columns(console: Console, report: dict[str, Any]) -> None:
@@ -81,4 +95,7 @@ def _summary(console: Console, report: dict[str, Any]) -> None:
     )
     expired = [w for w in report.get("waivers", []) if w.get("status") == "expired"]
     for w in expired:
-        console.print(f"Expired waiver (suppresses nothing): {w['rule']} on {w['resource']}, expired {w['expires']}, owner {w['owner']}")
+        console.print(
+            f"Expired waiver (suppresses nothing): {w['rule']} on {w['resource']}, "
+            f"expired {w['expires']}, owner {w['owner']}"
+        )
