@@ -111,7 +111,12 @@ class Catalog:
         candidates = self.files_for(schema, target)
         for file in candidates:
             for entry in file.tables:
-                if entry.name.lower() == name and entry.schema and schema and entry.schema.lower() == schema.lower():
+                if (
+                    entry.name.lower() == name
+                    and entry.schema
+                    and schema
+                    and entry.schema.lower() == schema.lower()
+                ):
                     return entry
         for file in candidates:
             for entry in file.tables:
@@ -140,7 +145,9 @@ def catalog_files(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file()))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -154,8 +161,11 @@ def load_catalog(paths: Sequence[str | Path]) -> Catalog:
     """Load, validate and merge catalog files. Raises `CatalogError` on the first problem found."""
     files = catalog_files(paths)
     if paths and not files:
-        raise CatalogError("no catalog files found", path=", ".join(str(p) for p in paths),
-                           hint="a catalog folder must hold *.yaml files")
+        raise CatalogError(
+            "no catalog files found",
+            path=", ".join(str(p) for p in paths),
+            hint="a catalog folder must hold *.yaml files",
+        )
     docs = [read_yaml(p, CatalogError) for p in files]
     digest = hashlib.sha256()
     for path in files:
@@ -196,7 +206,7 @@ def _validate(doc: YamlDocument) -> None:
     if not isinstance(data, dict):
         raise CatalogError("a catalog file must be a mapping (dataset:, tables:, ...)", path=doc.path, line=1)
     _stringify_dates(data)
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (doc.line_of(tuple(e.absolute_path)) or 0))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: doc.line_of(tuple(e.absolute_path)) or 0)
     if errors:
         err = errors[0]
         where = tuple(err.absolute_path)

@@ -28,7 +28,12 @@ class Category:
     description: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"level": self.level, "pipl_sensitive": self.pipl_sensitive, "pci": self.pci, "title": self.title}
+        return {
+            "level": self.level,
+            "pipl_sensitive": self.pipl_sensitive,
+            "pci": self.pci,
+            "title": self.title,
+        }
 
 
 def level_rank(level: str | None) -> int:
@@ -81,7 +86,9 @@ class Taxonomy:
 
 def _category(key: str, spec: Mapping[str, Any], base: Category | None) -> Category:
     title = spec.get("title", "")
-    title_en, title_zh = (title.get("en", ""), title.get("zh", "")) if isinstance(title, Mapping) else (title, "")
+    title_en, title_zh = (
+        (title.get("en", ""), title.get("zh", "")) if isinstance(title, Mapping) else (title, "")
+    )
     return Category(
         key=key,
         level=spec.get("level") or (base.level if base else "C1"),
