@@ -214,10 +214,19 @@ def scan_db(
 
 
 def _require_inputs(paths: tuple[str, ...]) -> None:
+    """Nothing to scan is a usage error, not a clean report: a typo in CI must not pass silently."""
+    from plaudit.scanners.sql import iter_sql_files
+
     missing = [p for p in paths if not Path(p).exists()]
     if len(missing) == len(paths):
         raise ConfigError(
             "no input found", path=", ".join(missing), hint="pass SQL files or folders that exist"
+        )
+    if not iter_sql_files(list(paths)):
+        raise ConfigError(
+            "no SQL files found",
+            path=", ".join(paths),
+            hint="plaudit reads *.sql files and migration folders",
         )
 
 

@@ -144,6 +144,9 @@ def test_bad_catalog_is_one_line_and_exit_2(tmp_path: Path, catalog_text: str, e
 def test_missing_input_is_exit_2(tmp_path: Path) -> None:
     result = run("scan", "sql", str(tmp_path / "nope.sql"))
     assert result.exit_code == 2 and "no input found" in result.stderr
+    (tmp_path / "notes.txt").write_text("nothing here")
+    result = run("scan", "sql", str(tmp_path))
+    assert result.exit_code == 2 and "no SQL files found" in result.stderr
 
 
 def test_bad_sql_files_are_recorded_and_the_scan_goes_on(tmp_path: Path) -> None:
