@@ -327,3 +327,19 @@ def test_real_server_refused_connection_hides_password(kind: str) -> None:
         scan_database(bad, statement_timeout=2)
     assert "cannot connect" in str(info.value)
     assert SECRET not in str(info.value) and "app:***@" in str(info.value)
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    ("kind", "bare_url"),
+    [
+        ("mariadb", "mysql://root@127.0.0.1:3306/test"),
+        ("postgresql", "postgresql://postgres@127.0.0.1:5432/test"),
+    ],
+)
+def test_bare_urls_use_the_driver_plaudit_installs(kind: str, bare_url: str) -> None:
+    # Users write `mysql://` and `postgresql://`; the extras install PyMySQL and psycopg 3, not the
+    # SQLAlchemy defaults (mysqlclient, psycopg2).
+    _server_engine(kind)[0].dispose()
+    model = scan_database(bare_url, include=["nothing_matches_this.*"])
+    assert model.errors == []

@@ -207,6 +207,20 @@ _SUPPORT: tuple[type[DialectSupport], ...] = (SQLiteSupport, PostgreSQLSupport, 
 _EXTRA_FOR_DRIVER = {"psycopg": "postgres", "psycopg2": "postgres", "pymysql": "mysql", "duckdb": "duckdb"}
 
 
+# The drivers plaudit's extras install. A bare `mysql://` would make SQLAlchemy look for mysqlclient,
+# which `plaudit[mysql]` does not bring; users write the bare form, so the installed driver is named.
+_DEFAULT_DRIVER = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mariadb+pymysql",
+}
+
+
+def _with_default_driver(url: URL) -> URL:
+    return url.set(drivername=_DEFAULT_DRIVER.get(url.drivername, url.drivername))
+
+
 def _support_for(url: URL) -> DialectSupport:
     backend = url.get_backend_name()
     for cls in _SUPPORT:
@@ -230,7 +244,7 @@ def create_readonly_engine(
     """
     target = redact_url(url)
     try:
-        parsed = make_url(url)
+        parsed = _with_default_driver(make_url(url))
     except (exc.ArgumentError, ValueError, TypeError):
         raise ConfigError(
             "not a valid database URL",
