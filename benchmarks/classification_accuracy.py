@@ -1,6 +1,9 @@
 """Measure the column classifier against the hand-labelled corpus columns in tests/catalog/labels/.
 
-Usage: python benchmarks/classification_accuracy.py [--errors] [--sources a,b] [--exclude a,b]
+Usage: python benchmarks/classification_accuracy.py [--labels DIR] [--errors] [--sources a,b] [--exclude a,b]
+
+`--labels DIR` reads another folder of labelled CSVs, e.g. the blind second labelling in
+tests/catalog/labels_blind/ (default: tests/catalog/labels/).
 
 A true positive needs the labelled category exactly; "detection" figures only ask whether a sensitive
 column was flagged at all. Columns are grouped by source and table so that table context (the table
@@ -21,6 +24,7 @@ from plaudit.catalog.classify import Classifier
 from plaudit.model import Column, Table
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "catalog" / "labels"
+BLIND_LABELS = LABELS.parent / "labels_blind"
 
 
 @dataclass
@@ -171,12 +175,19 @@ def report(per_source: dict[str, Score], elapsed: float, show_errors: bool, out=
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--labels",
+        type=Path,
+        default=LABELS,
+        metavar="DIR",
+        help="folder of labelled CSVs (default: %(default)s)",
+    )
     ap.add_argument("--errors", action="store_true", help="list every misclassified column")
     ap.add_argument("--sources", help="only these sources (comma-separated)")
     ap.add_argument("--exclude", help="leave these sources out (comma-separated)")
     ap.add_argument("--threshold", type=float, default=0.5)
     args = ap.parse_args(argv)
-    rows = load_rows()
+    rows = load_rows(args.labels)
     if args.sources:
         keep = set(args.sources.split(","))
         rows = [r for r in rows if r.source in keep]

@@ -159,6 +159,10 @@ class _TableContext:
     person_siblings: bool = False
     trace: bool = False
     health: bool = False
+    software: bool = False
+    person_attrs: bool = False
+    person_named: bool = False
+    session: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -175,6 +179,32 @@ _NUMBERED |= {"contact.phone", "device.identifier"}
 _TRACE_WORDS = frozenset({"gps", "gpx", "trace", "traces", "track", "trajectory", "footprint", "checkin"})
 # Categories that need the table to be about people, money or addresses before generic words count.
 _MONEY = {"financial.transaction", "credit.record"}
+# Contact details that an organisation publishes (support line, head-office address) are not personal.
+_CONTACT = {"contact.phone", "contact.email", "contact.address"}
+_PERSON_ATTRS = {"identity.gender", "identity.national_id", "identity.passport"}
+_PERSON_NAME_LABELS = {"first name", "last name", "firstname", "lastname"}
+# Credit terms that name a record, not an amount: no money rule applies to them.
+_CREDIT_RECORD_WORDS = frozenset(
+    {"score", "rating", "report", "reports", "grade", "level", "record", "bureau"}
+)
+# Credit words that make a following amount a loan's (`principal_amount`, `overdue_amt`).
+_LOAN_MONEY_WORDS = frozenset({"loan", "loans", "principal", "interest", "overdue", "arrears", "repayment"})
+_LOAN_MONEY_WORDS |= {
+    "repayments",
+    "repaid",
+    "emi",
+    "mortgage",
+    "debt",
+    "delinquency",
+    "disbursed",
+    "disbursal",
+}
+# A string sized exactly for a UUID holds an identifier (a request or correlation id), not a secret.
+_UUID_SIZED = re.compile(r"^(?:national\s+)?(?:var)?char(?:acter)?(?:\s+varying)?\(36\)$")
+# Sessions and logins: their `host` is the client's address.
+_SESSION_WORDS = frozenset({"session", "sessions", "login", "logins", "logon", "signin", "access"})
+# Columns that hold the value of a loan's collateral or term change when the name says only "value".
+_BARE_VALUE = frozenset({"value", "val", "quantity", "qty", "decimal", "amount"})
 
 
 class _Dictionary:
@@ -238,6 +268,10 @@ class _Dictionary:
         self.health_tables = _wordset(common.get("health_tables"))
         self.health_content = _wordset(common.get("health_content"))
         self.health_allowed = _wordset(common.get("health_allowed_tails"))
+        self.software_tables = _wordset(common.get("software_tables"))
+        self.institution_contact = tuple(
+            str(w).lower() for w in common.get("institution_contact_prefixes") or ()
+        )
         # `account_id` may point at a ledger account; only these say "a person's row".
         self.person_fk_words = self.person_tables - {"account", "accounts", "profile", "profiles", "identity"}
         self.person_fk_words -= {"identities", "owner", "holder", "admin", "admins", "operator", "operators"}
@@ -429,13 +463,19 @@ class Classifier:
             head = words[-1]
         comment = table.comment or ""
         wordset = set(words) | set(split_words(comment) if comment and not _CJK.search(comment) else ())
-        ctx.person_head = head in d.person_tables or (head.endswith("s") and head[:-1] in d.person_tables)
-        ctx.thing_head = not ctx.person_head and (
-            head in d.thing_tables or head.rstrip("s") in d.thing_tables
-        )
-        ctx.person_any = ctx.person_head or bool(wordset & d.person_tables)
-        ctx.money = bool(wordset & d.money_tables)
         ctx.institution = bool(wordset & d.institution_tables)
+        ctx.software = bool(wordset & d.software_tables)
+        ctx.person_head = head in d.person_tables or (head.endswith("s") and head[:-1] in d.person_tables)
+        if ctx.person_head and (ctx.software or (ctx.institution and head.rstrip("s") == "account")):
+            # `oauth_clients` are applications; `acc_gl_account` is a ledger account.
+            ctx.person_head = False
+        ctx.thing_head = not ctx.person_head and (
+            head in d.thing_tables or head.rstrip("s") in d.thing_tables or ctx.software
+        )
+        ctx.person_any = ctx.person_head or bool(wordset & d.person_tables - {"account", "accounts"})
+        ctx.person_any = ctx.person_any or (bool(wordset & {"account", "accounts"}) and not ctx.institution)
+        ctx.money = bool(wordset & d.money_tables)
+        ctx.session = bool(wordset & _SESSION_WORDS)
         ctx.loan = bool(wordset & d.loan_tables)
         ctx.trace = bool(wordset & _TRACE_WORDS)
         if comment and _CJK.search(comment):
@@ -450,23 +490,31 @@ class Classifier:
         address_cols: set[str] = set()
         for col in table.columns.values():
             toks = _tokens(d, col.name)
-            if len(toks) >= 2 and toks[-1] in ("id", "no", "code") and toks[-2] in d.person_fk_words:
-                ctx.person_fk = True
+            fk_words = d.person_fk_words - {"client", "clients"} if ctx.software else d.person_fk_words
+            if len(toks) >= 2 and toks[-1] in ("id", "no", "code") and toks[-2] in fk_words:
+                ctx.person_fk = True  # (an OAuth `client_id` names an application)
             for m in _name_matches(d, toks):
                 if m.term.weak:
                     continue
+                if m.term.category == "identity.name" and m.term.weight >= 0.8 and m.end == len(toks):
+                    ctx.person_named = True
                 if m.term.category == "contact.address" and m.term.weight >= 0.8:
                     tail = toks[m.end :]
                     if not any(t in d.neg_tails and t not in ("no", "line") for t in tail):
                         address_cols.add(col.name.lower())
-                if m.term.category in strong_person or m.term.label in (
-                    "first name",
-                    "last name",
-                    "firstname",
-                ):
+                if m.term.category in strong_person or m.term.label in _PERSON_NAME_LABELS:
                     tail = toks[m.end :]
-                    if not any(d.neg_tails.get(t) in ("identifier", "kind", "state", "time") for t in tail):
+                    coded = m.term.label in d.coded_attributes
+                    if not any(
+                        d.neg_tails.get(t) in ("identifier", "kind", "state", "time")
+                        and not (coded and t in ("id", "cv", "concept", "code", "cd", "source"))
+                        for t in tail
+                    ):
                         ctx.person_siblings = True
+                        if m.term.category in _PERSON_ATTRS or m.term.label in _PERSON_NAME_LABELS:
+                            # Gender, birth date, ID number or a first/last name: the rows are people
+                            # whatever the table is called (`provider` of a health record).
+                            ctx.person_attrs = True
         ctx.address_columns = frozenset(address_cols)
         ctx.health = bool(wordset & d.health_tables) and ctx.person_fk
         ctx.address_siblings = (
@@ -503,6 +551,8 @@ class Classifier:
         # --- name
         name_negated = False
         head = _head_match(d, toks)
+        if head is not None and head.term.category == "financial.transaction":
+            head = _credit_qualified(d, toks, head)
         if head is not None:
             cat = self._money_category(head.term, ctx)
             w, notes, negated = self._judge_name(toks, head, tclass, ctx)
@@ -579,6 +629,20 @@ class Classifier:
                     Evidence("name", f"'{column.name}' is the coded content of a health record", w),
                 )
 
+        if (
+            head is None
+            and not comment
+            and ctx.loan
+            and toks
+            and set(toks) <= _BARE_VALUE
+            and tclass in ("numeric", "float")
+            and "credit.record" in d.categories
+        ):
+            # `value` of a loan's collateral, `quantity` pledged, `decimal_value` of a term change.
+            add(
+                "credit.record", 0.55, Evidence("name", f"'{column.name}' is a figure of a loan record", 0.55)
+            )
+
         if head is None and toks and all(d.neg_tails.get(t) == "reference" for t in toks):
             ev = Evidence("name", f"name '{column.name}' is a reference (url, path, text), not a value", -0.7)
             for cat in list(scores):
@@ -602,10 +666,29 @@ class Classifier:
             )
             if tclass in ("date", "datetime", "time") and cat not in _DATE_OK and not dated_term:
                 denied = True
+            if cat == "auth.secret" and _UUID_SIZED.match((column.type or "").strip().lower()):
+                denied = True  # sized for a UUID: a request / correlation id
             if denied:
                 scale(cat, 0.15, Evidence("type", f"type '{column.type}' cannot hold {cat}", -0.85))
             elif tclass in spec.fit:
                 add(cat, 0.3, Evidence("type", f"type '{column.type}' fits {cat}", 0.3))
+
+        # --- whose contact detail: an organisation's support line or head office is not personal
+        for cat in list(scores):
+            if cat not in _CONTACT:
+                continue
+            prefix = " ".join(toks[: head.start]) if head is not None and head.term.category == cat else ""
+            zh_before = comment.split(next((t for t, c in d.zh_terms if c == cat and t in comment), "\0"))[0]
+            named = any(
+                (w.isascii() and w in prefix.split()) or (not w.isascii() and w in zh_before)
+                for w in d.institution_contact
+            )
+            organisational = ctx.institution and not ctx.software
+            if ctx.person_attrs or ctx.person_named or set(prefix.split()) & d.person_tables:
+                organisational = named = False  # `member_phone`: the person is named
+            if named or organisational:
+                why = "an organisation's contact point" if named else "table holds things, not people"
+                scale(cat, 0.3, Evidence("context", f"{why}: not a person's {cat}", -0.7))
 
         # --- the answer
         if not scores:
@@ -651,8 +734,13 @@ class Classifier:
                 notes.append(f"'{t}' before it makes a flag or limit")
                 return 0.0, notes, True
 
-        if cat == "identity.name" and (m.term.weak or m.term.weight < 0.8):
+        if cat == "identity.name" and ctx.software and not (ctx.person_attrs or ctx.person_fk):
+            # `client_name`, `display_name` of an OAuth client or an API application.
+            w = min(w, 0.1)
+            notes.append("table holds applications, not people")
+        elif cat == "identity.name" and (m.term.weak or m.term.weight < 0.8):
             person_words = d.person_tables | {"real", "full", "first", "last", "nick", "legal", "true"}
+            person_words = person_words | {"preferred", "given", "maiden", "middle", "cardholder"}
             if m.term.weak and any(
                 t not in person_words and t not in d.neutral and not t.isdigit() for t in before
             ):
@@ -661,6 +749,9 @@ class Classifier:
             if before and m.term.weak:
                 w = 0.75
                 notes.append("a person word qualifies it")
+            elif ctx.person_attrs:
+                w = max(w, 0.75)
+                notes.append("table holds people (gender, birth date or ID number beside it)")
             elif ctx.thing_head:
                 w = 0.1
                 notes.append("table holds things, not people")
@@ -685,7 +776,9 @@ class Classifier:
             else:
                 w = 0.25
         elif cat == "location.precise":
-            linked = ctx.person_fk or ctx.person_any or ctx.address_siblings or ctx.person_siblings
+            linked = (
+                ctx.person_fk or ctx.person_any or ctx.address_siblings or ctx.person_siblings or ctx.money
+            )
             if not linked and not ctx.trace:
                 w *= 0.45
                 notes.append("table does not relate to a person")
@@ -699,14 +792,36 @@ class Classifier:
             w *= 0.3
             notes.append("table holds things, not people")
 
-        if cat in _MONEY:
+        elif cat == "network.ip_address" and m.term.label == "host" and ctx.session and not tail:
+            w = 0.7
+            notes.append("the host of a session or login is the client's address")
+
+        if cat == "credit.record" and set(m.term.tokens) & _CREDIT_RECORD_WORDS:
+            # A score or report is a record, not an amount: no money rule, but a vendor's rating isn't
+            # a person's.
+            if (ctx.institution or ctx.thing_head) and not (
+                ctx.person_fk or ctx.person_any or ctx.person_siblings
+            ):
+                w *= 0.3
+                notes.append("table holds things, not people")
+        elif cat in _MONEY:
             w, cat_notes = self._judge_money(toks, m, tclass, ctx)
             notes.extend(cat_notes)
         return w, notes, False
 
     def _money_category(self, term: _Term, ctx: _TableContext) -> str:
-        """Money of a loan is a credit record; interest earned on savings is not."""
+        """Money of a loan is a credit record; interest earned on savings is not. A display name
+        with no legal-name column beside it is a chosen handle, i.e. a username."""
         cat = term.category
+        if (
+            cat == "identity.name"
+            and term.label == "display name"
+            and not ctx.person_attrs
+            and not ctx.software
+            and (ctx.person_head or ctx.person_siblings)
+            and "account.username" in self.dictionary.categories
+        ):
+            return "account.username"
         if cat == "financial.transaction" and ctx.loan and "credit.record" in self.dictionary.categories:
             return "credit.record"
         if (
@@ -733,13 +848,13 @@ class Classifier:
                 return 0.0, notes
         # Loans are money by definition; an `amount` elsewhere still has to prove it is a person's.
         base = (0.45 if strong else 0.3) if cat == "financial.transaction" else (0.55 if strong else 0.35)
-        if ctx.person_fk or ctx.person_any or ctx.person_siblings:
+        if ctx.person_fk or ctx.person_any or ctx.person_siblings or set(others) & d.person_fk_words:
             base += 0.25
             notes.append("table relates to a person")
         if ctx.money or ctx.loan:
             base += 0.2
             notes.append("table holds money movements")
-        if ctx.institution or (ctx.thing_head and not ctx.loan):
+        if ctx.institution or (ctx.thing_head and not ctx.loan and not ctx.money):
             base *= 0.3
             notes.append("table defines products, fees or ledgers, not a person's money")
         negative = set(toks) & d.money_negative
@@ -797,6 +912,24 @@ def _health_content(d: _Dictionary, toks: tuple[str, ...]) -> float:
             continue
         return 0.0
     return 0.7
+
+
+def _credit_qualified(d: _Dictionary, toks: tuple[str, ...], head: _Match) -> _Match:
+    """`principal_amount`, `overdue_amount`, `loan_amt`: a credit word before a money head makes the
+    amount a credit record's, wherever the table is."""
+    if "credit.record" not in d.categories:
+        return head
+    for m in _name_matches(d, toks[: head.start]):
+        if m.term.category == "credit.record" and not m.term.weak and m.term.weight >= 0.6:
+            between = toks[m.end : head.start]
+            if any(t in d.neg_tails or t in d.neg_prefixes for t in between):
+                continue  # `arrearstolerance_amount`: a limit
+            if set(m.term.tokens) <= _LOAN_MONEY_WORDS:
+                term = _Term(
+                    head.term.tokens, "credit.record", 0.9, False, f"{m.term.label} {head.term.label}"
+                )
+                return _Match(m.start, head.end, term, head.via)
+    return head
 
 
 def _replace_ctx(ctx: _TableContext, **changes: Any) -> _TableContext:
@@ -950,6 +1083,8 @@ def _zh_comment_cached(d_id: int, comment: str) -> tuple[str | None, Evidence | 
         return None, None, 0.0
     # The head is the term that ends last ('登录IP地址' is an IP address, not an address).
     start, end, term, cat = max(found, key=lambda f: (f[1], f[1] - f[0]))
+    if cat == "financial.transaction" and any(f[3] == "credit.record" and f[1] <= start for f in found):
+        cat = "credit.record"  # 贷款金额, 逾期金额: the amount of a loan
     after = core[end:]
     before = core[:start]
     spec = d.categories[cat]
