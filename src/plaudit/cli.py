@@ -18,6 +18,7 @@ import click
 from plaudit import __version__
 from plaudit.config import Config, load_config
 from plaudit.errors import ConfigError, PlauditError
+from plaudit.model import SchemaModel
 from plaudit.pipeline import EXIT_ERROR, EXIT_OK, Options, audit, classify_only, exit_code, prepare, utcnow
 from plaudit.reports import formats, render
 
@@ -151,31 +152,15 @@ def scan() -> None:
 )
 @common_options
 @guarded
-def scan_sql(
-    paths: tuple[str, ...],
-    dialect: str | None,
-    catalog: tuple[str, ...],
-    policies: tuple[str, ...],
-    no_builtin_policies: bool,
-    fmt: str | None,
-    out: str | None,
-    fail_level: str | None,
-    config_path: str | None,
-) -> None:
+def scan_sql(paths: tuple[str, ...], dialect: str | None, **common: Any) -> None:
     """Scan SQL files and folders (DDL, migrations, views) replayed in version order."""
     from plaudit.scanners.sql import scan_paths
 
-    config = load_config(config_path)
-    options = _options(config, catalog, policies, no_builtin_policies)
-    started = utcnow()
-    prepared = prepare(options)
-    _require_inputs(paths)
-    model = scan_paths(list(paths), dialect=dialect or config.dialect)
-    report = audit(
-        model, mode="scan-sql", target=" ".join(paths), options=options, prepared=prepared, started=started
-    )
-    _emit(report, fmt, out)
-    sys.exit(exit_code(report, fail_level or config.fail_level))
+    def scan(config: Config) -> tuple[SchemaModel, str]:
+        _require_inputs(paths)
+        return scan_paths(list(paths), dialect=dialect or config.dialect), " ".join(paths)
+
+    _run_scan("scan-sql", scan, **common)
 
 
 @scan.command("db")
@@ -186,10 +171,22 @@ def scan_sql(
 @common_options
 @guarded
 def scan_db(
-    url: str,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    statement_timeout: float,
+    url: str, include: tuple[str, ...], exclude: tuple[str, ...], statement_timeout: float, **common: Any
+) -> None:
+    """Scan a live database through its SQLAlchemy URL (read-only, metadata)."""
+    from plaudit.scanners.database import redact_url, scan_database
+
+    def scan(config: Config) -> tuple[SchemaModel, str]:
+        model = scan_database(url, include=include, exclude=exclude, statement_timeout=statement_timeout)
+        return model, redact_url(url)
+
+    _run_scan("scan-db", scan, **common)
+
+
+def _run_scan(
+    mode: str,
+    scan: Callable[[Config], tuple[SchemaModel, str]],
+    *,
     catalog: tuple[str, ...],
     policies: tuple[str, ...],
     no_builtin_policies: bool,
@@ -198,17 +195,14 @@ def scan_db(
     fail_level: str | None,
     config_path: str | None,
 ) -> None:
-    """Scan a live database through its SQLAlchemy URL (read-only, metadata)."""
-    from plaudit.scanners.database import redact_url, scan_database
-
+    """What every scan command does around its scanner: configuration, catalog and policies first (so
+    a bad one fails before any input is read), then audit, report and exit code."""
     config = load_config(config_path)
     options = _options(config, catalog, policies, no_builtin_policies)
     started = utcnow()
     prepared = prepare(options)
-    model = scan_database(url, include=include, exclude=exclude, statement_timeout=statement_timeout)
-    report = audit(
-        model, mode="scan-db", target=redact_url(url), options=options, prepared=prepared, started=started
-    )
+    model, target = scan(config)
+    report = audit(model, mode=mode, target=target, options=options, prepared=prepared, started=started)
     _emit(report, fmt, out)
     sys.exit(exit_code(report, fail_level or config.fail_level))
 
