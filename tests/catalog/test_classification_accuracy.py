@@ -19,6 +19,8 @@ def _bench():  # type: ignore[no-untyped-def]
 
 
 def test_labelled_set_accuracy() -> None:
+    """Target recall >= 0.95, precision >= 0.90. Honestly reached: recall 0.984, precision 0.990; the
+    floor is set just under those figures so that a regression shows."""
     bench = _bench()
     rows = bench.load_rows()
     assert len(rows) >= 1200
@@ -27,16 +29,16 @@ def test_labelled_set_accuracy() -> None:
     total = bench.Score()
     for s in per_source.values():
         total.add(s)
-    assert total.recall >= 0.95, f"recall {total.recall:.3f}"
-    assert total.precision >= 0.90, f"precision {total.precision:.3f}"
+    assert total.recall >= 0.98, f"recall {total.recall:.3f}"
+    assert total.precision >= 0.985, f"precision {total.precision:.3f}"
     assert elapsed < 2.0
 
 
 def test_blind_set_accuracy() -> None:
     """The blind second labelling (tests/catalog/labels_blind/, see labels/README.md) keeps the classifier
-    honest on conventions it was not tuned to. Honestly reached: recall 0.878, precision 0.953 (most
-    remaining misses are OMOP health-breadth columns where the two labellings disagree), so the floor
-    is set just under those figures rather than at the 0.90 / 0.90 target."""
+    honest on conventions it was not tuned to. Honestly reached: recall 0.922, precision 0.981 (most
+    remaining misses are OMOP health-breadth columns where the two labellings disagree, see
+    labels/README.md), so the floor is set just under those figures."""
     bench = _bench()
     rows = bench.load_rows(bench.BLIND_LABELS)
     assert len(rows) >= 900
@@ -44,6 +46,6 @@ def test_blind_set_accuracy() -> None:
     total = bench.Score()
     for s in per_source.values():
         total.add(s)
-    assert total.recall >= 0.87, f"recall {total.recall:.3f}"
-    assert total.precision >= 0.93, f"precision {total.precision:.3f}"
+    assert total.recall >= 0.915, f"recall {total.recall:.3f}"
+    assert total.precision >= 0.975, f"precision {total.precision:.3f}"
     assert elapsed < 2.0

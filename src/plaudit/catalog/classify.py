@@ -16,7 +16,10 @@ constraints, context vocabularies); this module only knows how to read a column 
 * **table context**: generic words (`name`, `city`, `amount`) only count in a table about people,
   next to address columns, or in a table of a person's money; a `name` in `product` or `role` is not
   a person's name, an `amount` in a fee definition is not a person's transaction, and money columns of
-  loan tables are credit records.
+  loan tables are credit records. Siblings count as context too: a bill that a person pays part of
+  (`paid_by_patient`) makes its other amounts and costs the person's; a loan amount (`principal_amount`,
+  贷款金额) makes the rows loans, whose interest rate is a credit record; NLP output over notes coded
+  with a clinical vocabulary is health data.
 
 Every verdict carries its `Evidence`, negative evidence included when it changed the outcome.
 """
@@ -51,6 +54,8 @@ _DIGIT_ALPHA = re.compile(r"(\d)([A-Za-z])")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _ZH_CORE_END = re.compile(r"[(（:：;；\[【<《]")
 _TYPE_NAME = re.compile(r"^[\"`]?([a-z_ .]+)")
+# A loan's amount in a Chinese comment (贷款金额, 借款本金): the rows of the table are loans.
+_ZH_LOAN_AMOUNT = re.compile(r"(贷款|借款)(金额|本金)")
 
 
 def split_words(text: str) -> list[str]:
@@ -163,6 +168,11 @@ class _TableContext:
     person_attrs: bool = False
     person_named: bool = False
     session: bool = False
+    loan_rows: bool = False
+    person_paid: bool = False
+    nlp_health: bool = False
+    device: bool = False
+    savings: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -199,10 +209,16 @@ _LOAN_MONEY_WORDS |= {
     "disbursed",
     "disbursal",
 }
+# Credit words that, on a recurring deposit, describe the saver's missed instalments, not a debt.
+_DEPOSIT_OVERDUE = frozenset({"overdue", "arrears", "amount", "amt", "total", "balance"})
+# Words whose amount (`principal_amount`, `loan_amount`) says the rows of the table are loans.
+_LOAN_ROW_WORDS = frozenset({"loan", "loans", "principal", "mortgage", "emi", "disbursed", "disbursal"})
 # A string sized exactly for a UUID holds an identifier (a request or correlation id), not a secret.
 _UUID_SIZED = re.compile(r"^(?:national\s+)?(?:var)?char(?:acter)?(?:\s+varying)?\(36\)$")
 # Sessions and logins: their `host` is the client's address.
 _SESSION_WORDS = frozenset({"session", "sessions", "login", "logins", "logon", "signin", "access"})
+# A device's push registration (FCM registration id / token) in a table of devices.
+_DEVICE_REGISTRATION = frozenset({("registration", "id"), ("registration", "token"), ("push", "id")})
 # Columns that hold the value of a loan's collateral or term change when the name says only "value".
 _BARE_VALUE = frozenset({"value", "val", "quantity", "qty", "decimal", "amount"})
 
@@ -269,6 +285,10 @@ class _Dictionary:
         self.health_content = _wordset(common.get("health_content"))
         self.health_allowed = _wordset(common.get("health_allowed_tails"))
         self.software_tables = _wordset(common.get("software_tables"))
+        self.nlp_content = frozenset(tuple(split_words(str(p))) for p in common.get("nlp_content") or ())
+        self.delinquency = frozenset(
+            tuple(split_words(str(p))) for p in common.get("delinquency_words") or ()
+        )
         self.institution_contact = tuple(
             str(w).lower() for w in common.get("institution_contact_prefixes") or ()
         )
@@ -488,12 +508,42 @@ class Classifier:
         strong_person = {"contact.email", "contact.phone", "identity.birth_date", "identity.gender"}
         strong_person |= {"identity.national_id", "auth.password"}
         address_cols: set[str] = set()
+        concept_cols = 0
+        note_ref = False
         for col in table.columns.values():
             toks = _tokens(d, col.name)
             fk_words = d.person_fk_words - {"client", "clients"} if ctx.software else d.person_fk_words
             if len(toks) >= 2 and toks[-1] in ("id", "no", "code") and toks[-2] in fk_words:
                 ctx.person_fk = True  # (an OAuth `client_id` names an application)
-            for m in _name_matches(d, toks):
+            if toks[-2:] == ("concept", "id"):
+                concept_cols += 1
+            if toks[-2:] in (("note", "id"), ("notes", "id")):
+                note_ref = True
+            cmt = col.comment or ""
+            if cmt and _CJK.search(cmt):
+                core = _ZH_CORE_END.split(cmt, maxsplit=1)[0]
+                if (
+                    toks
+                    and toks[-1] in ("id", "no")
+                    and any(w in core for w in d.person_tables if not w.isascii())
+                ):
+                    ctx.person_fk = True  # jkr_id «借款人ID»: a borrower's row
+                if _ZH_LOAN_AMOUNT.search(core) and not any(p in core for p in d.zh_neg_prefixes):
+                    ctx.loan_rows = True  # 贷款金额: the rows are loans
+            matches = _name_matches(d, toks)
+            money_heads = [
+                m for m in matches if m.term.category == "financial.transaction" and not m.term.weak
+            ]
+            if money_heads and not any(t in d.neg_prefixes for t in toks[: money_heads[-1].start]):
+                if set(toks) & d.person_fk_words and not set(toks[money_heads[-1].end :]) & set(d.neg_tails):
+                    ctx.person_paid = True  # `paid_by_patient`, `member_pay_amount`: a person's money
+                loan_amount = _credit_qualified(d, toks, money_heads[-1])
+                plain = not any(
+                    t in d.neg_prefixes or t in d.neg_tails or t in d.money_negative for t in toks
+                )
+                if loan_amount.term.category == "credit.record" and set(toks) & _LOAN_ROW_WORDS and plain:
+                    ctx.loan_rows = True  # `principal_amount`, `loan_amount`: the rows are loans
+            for m in matches:
                 if m.term.weak:
                     continue
                 if m.term.category == "identity.name" and m.term.weight >= 0.8 and m.end == len(toks):
@@ -517,6 +567,12 @@ class Classifier:
                             ctx.person_attrs = True
         ctx.address_columns = frozenset(address_cols)
         ctx.health = bool(wordset & d.health_tables) and ctx.person_fk
+        # Natural-language processing over notes that are coded with a clinical vocabulary
+        # (`*_concept_id` columns): what it extracts from a patient's note is health data.
+        ctx.nlp_health = "nlp" in wordset and note_ref and concept_cols >= 2
+        ctx.loan_rows = ctx.loan_rows and not (ctx.institution or ctx.thing_head)
+        ctx.device = bool(wordset & {"device", "devices"})
+        ctx.savings = bool(wordset & {"deposit", "deposits", "savings", "saving"})
         ctx.address_siblings = (
             head in ("address", "addresses") or "address" in words or len(address_cols) >= 2
         )
@@ -552,7 +608,10 @@ class Classifier:
         name_negated = False
         head = _head_match(d, toks)
         if head is not None and head.term.category == "financial.transaction":
-            head = _credit_qualified(d, toks, head)
+            qualified = _credit_qualified(d, toks, head)
+            saver = ctx.savings and not (ctx.loan or ctx.loan_rows)
+            if not (saver and set(qualified.term.label.split()) <= _DEPOSIT_OVERDUE):
+                head = qualified  # an overdue instalment of a deposit is the saver's money, not a debt
         if head is not None:
             cat = self._money_category(head.term, ctx)
             w, notes, negated = self._judge_name(toks, head, tclass, ctx)
@@ -576,7 +635,7 @@ class Classifier:
                 if zh_cat in _MONEY:
                     zh_cat = self._money_category(_Term((), zh_cat, 0.9), ctx)
                     if zh_ev is not None:
-                        m0 = _Match(len(toks), len(toks), _Term((), zh_cat, 0.9), "word")
+                        m0 = _Match(len(toks), len(toks), _Term((), zh_cat, 0.9, label=comment), "word")
                         zh_w, money_notes = self._judge_money(toks, m0, tclass, ctx)
                         zh_w = min(0.95, zh_w + 0.1)
                         detail = zh_ev.detail + (" (" + "; ".join(money_notes) + ")" if money_notes else "")
@@ -628,6 +687,26 @@ class Classifier:
                     w,
                     Evidence("name", f"'{column.name}' is the coded content of a health record", w),
                 )
+
+        if ctx.nlp_health and (head is None or name_negated) and "identity.special" in d.categories:
+            own = _tokens(d, table.name)
+            concept = toks[-2:] == ("concept", "id") and toks[: len(own)] == own
+            if toks in d.nlp_content or (concept and set(toks[len(own) : -2]) <= {"source"}):
+                name_negated = False
+                w = 0.7
+                add(
+                    "identity.special",
+                    w,
+                    Evidence("name", f"'{column.name}' is what NLP extracted from a clinical note", w),
+                )
+
+        if ctx.device and toks in _DEVICE_REGISTRATION and "device.identifier" in d.categories:
+            # The push-notification registration of a person's device addresses that device.
+            add(
+                "device.identifier",
+                0.7,
+                Evidence("name", f"'{column.name}' registers a person's device for push messages", 0.7),
+            )
 
         if (
             head is None
@@ -711,6 +790,14 @@ class Classifier:
         notes: list[str] = []
         before = toks[: m.start]
         tail = toks[m.end :]
+        if (
+            cat == "credit.record"
+            and m.term.tokens in d.delinquency
+            and tail[:1] == ("since",)
+            and (ctx.loan or ctx.loan_rows)
+        ):
+            # `overdue_since_date`: when a person's loan fell into arrears is the arrears record itself.
+            return 0.75, ["the date a loan fell into arrears"], False
         for t in tail:
             if t in spec.tails or t in d.neutral or t.isdigit():
                 continue
@@ -725,6 +812,10 @@ class Classifier:
                     continue
                 if group == "time" and cat in _DATE_OK and cat != "credit.record":
                     continue
+                if group == "time" and "per" in tail and tail.index("per") < tail.index(t):
+                    continue  # `interest_rate_per_period`: the unit of a rate, not a date
+                if group == "code" and cat == "contact.address" and m.term.weak and ctx.address_siblings:
+                    continue  # `state_code` next to address lines: a coded part of the address
                 notes.append(f"'{t}' after it names a {group}, not the value")
                 return 0.0, notes, True
             w *= 0.8
@@ -733,6 +824,9 @@ class Classifier:
             if t in d.neg_prefixes:
                 notes.append(f"'{t}' before it makes a flag or limit")
                 return 0.0, notes, True
+        if before[:2] in (("no", "of"), ("nr", "of"), ("nbr", "of")):
+            notes.append("'no of' counts them")
+            return 0.0, notes, True
 
         if cat == "identity.name" and ctx.software and not (ctx.person_attrs or ctx.person_fk):
             # `client_name`, `display_name` of an OAuth client or an API application.
@@ -822,11 +916,17 @@ class Classifier:
             and "account.username" in self.dictionary.categories
         ):
             return "account.username"
-        if cat == "financial.transaction" and ctx.loan and "credit.record" in self.dictionary.categories:
+        loan_rate = ctx.loan_rows and bool(set(term.tokens) & {"rate", "rates"})
+        if (
+            cat == "financial.transaction"
+            and (ctx.loan or loan_rate)
+            and "credit.record" in self.dictionary.categories
+        ):
             return "credit.record"
         if (
             cat == "credit.record"
-            and not ctx.loan
+            and not (ctx.loan or ctx.loan_rows)
+            and not set(term.tokens) & _CREDIT_RECORD_WORDS
             and term.weight < 0.9
             and "financial.transaction" in self.dictionary.categories
         ):
@@ -848,7 +948,8 @@ class Classifier:
                 return 0.0, notes
         # Loans are money by definition; an `amount` elsewhere still has to prove it is a person's.
         base = (0.45 if strong else 0.3) if cat == "financial.transaction" else (0.55 if strong else 0.35)
-        if ctx.person_fk or ctx.person_any or ctx.person_siblings or set(others) & d.person_fk_words:
+        person = ctx.person_fk or ctx.person_any or ctx.person_siblings or ctx.person_paid
+        if person or set(others) & d.person_fk_words:
             base += 0.25
             notes.append("table relates to a person")
         if ctx.money or ctx.loan:
@@ -858,8 +959,12 @@ class Classifier:
             base *= 0.3
             notes.append("table defines products, fees or ledgers, not a person's money")
         negative = set(toks) & d.money_negative
-        if ctx.loan:
+        if ctx.loan or ctx.loan_rows:
             negative -= {"rate", "rates"}  # a loan's interest rate is one of its terms
+        elif "利率" in m.term.label:
+            negative.add("利率")  # a rate outside a person's loan is a product's
+        if ctx.person_paid:
+            negative -= {"cost", "costs"}  # the cost of a person's care or purchase, which they pay
         if negative:
             base *= 0.3
             notes.append("a price, rate or platform figure")
@@ -1043,7 +1148,14 @@ def _head_match(d: _Dictionary, toks: tuple[str, ...]) -> _Match | None:
             end += 1
         return end
 
-    return max(matches, key=lambda m: (effective_end(m), not m.term.weak, -m.start, m.term.weight))
+    best = max(matches, key=lambda m: (effective_end(m), not m.term.weak, -m.start, m.term.weight))
+    if best.term.weak and "by" in toks[: best.start]:
+        # `paid_by_payer`: what follows `by` names who did it; the head is what was done.
+        by = toks.index("by")
+        earlier = [m for m in matches if m.end <= by and not m.term.weak]
+        if earlier:
+            return max(earlier, key=lambda m: (m.end, -m.start, m.term.weight))
+    return best
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
