@@ -26,7 +26,8 @@ def render(report: dict[str, Any], *, color: bool = False) -> str:
         _columns(console, report)
     _errors(console, report)
     _summary(console, report)
-    return buffer.getvalue()
+    # Rich pads wrapped lines to the console width; trailing blanks only get in the way of diffs and logs.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def _violations(console: Console, report: dict[str, Any]) -> None:
@@ -39,21 +40,21 @@ def _violations(console: Console, report: dict[str, Any]) -> None:
     console.print(f"[bold]Violations ({len(rows)})[/bold]\n")
     for v in rows:
         style = _STYLE.get(v["severity"], "")
-        label = v["severity"].upper() + (" (waived)" if v.get("waived") else "")
+        label = v["severity"].upper() + (" waived" if v.get("waived") else "")
         console.print(
-            f"[{style}]{label:<12}[/{style}] [bold]{v['rule']}[/bold]  {v['resource']}", highlight=False
+            f"[{style}]{label:<13}[/{style}] [bold]{v['rule']}[/bold]  {v['resource']}", highlight=False
         )
-        console.print(Padding(Text(v["message"]), (0, 0, 0, 13)))
+        console.print(Padding(Text(v["message"]), (0, 0, 0, 14), expand=False))
         loc = v.get("location") or {}
         path = loc.get("path") or ""
         # A database object's location repeats the resource; only files are worth a line of their own.
         if path and "#" not in path:
             where = f"{path}:{loc['line']}" if loc.get("line") else path
-            console.print(Padding(Text(f"at {where}", style="dim"), (0, 0, 0, 13)))
+            console.print(Padding(Text(f"at {where}", style="dim"), (0, 0, 0, 14), expand=False))
         if v.get("waived") and v.get("waiver"):
             w = v["waiver"]
             note = f"waived by {w['owner']} until {w['expires']}: {w['reason']}"
-            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 13)))
+            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 14), expand=False))
     console.print()
 
 

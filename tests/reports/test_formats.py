@@ -1,0 +1,40 @@
+"""Golden tests: every report format renders the canonical report in `golden/report.json` exactly as its
+golden file shows. Rebuild the golden files after an intended change with PLAUDIT_UPDATE_GOLDEN=1."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from plaudit.reports import formats, render
+
+GOLDEN = Path(__file__).parent / "golden"
+REPORT = json.loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
+SUFFIX = {"json": "json", "table": "txt"}
+
+
+@pytest.mark.parametrize("fmt", sorted(formats()))
+def test_format_matches_golden(fmt: str) -> None:
+    assert fmt in SUFFIX, f"add a golden file for the new format {fmt!r}"
+    expected_path = GOLDEN / fmt / f"report.{SUFFIX[fmt]}"
+    text = render(REPORT, fmt)
+    if os.environ.get("PLAUDIT_UPDATE_GOLDEN"):
+        expected_path.parent.mkdir(exist_ok=True)
+        expected_path.write_text(text, encoding="utf-8")
+    assert text == expected_path.read_text(encoding="utf-8")
+
+
+def test_json_round_trips() -> None:
+    assert json.loads(render(REPORT, "json")) == REPORT
+
+
+def test_table_tells_what_an_officer_needs() -> None:
+    text = render(REPORT, "table")
+    assert "CRITICAL" in text and "PCI331-SAD-NEVER-STORED" in text
+    assert "waived by dpo@example.com" in text
+    assert "Expired waiver (suppresses nothing)" in text
+    assert "migrations/V2__bad.sql:3" in text  # input problems are listed with file and line
+    assert "at tests/cli/fixtures/lending_catalog.yaml:" in text  # a file location is shown
