@@ -45,6 +45,10 @@ def guarded(func: F) -> F:
             _fail(err)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader (`| head`) went away: stop quietly instead of reporting an internal error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
         except Exception as exc:  # an internal error must still not show a traceback
             if os.environ.get("PLAUDIT_DEBUG"):
                 raise
@@ -323,9 +327,9 @@ def policy_test(paths: tuple[str, ...], verbose: bool) -> None:
             failed += 1
         if verbose or not result.passed:
             status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
-            line = f"{result.package}.{result.name}: {status} ({result.duration_ms:.1f}ms)"
+            line = f"data.{result.package}.{result.name}: {status} ({result.duration_ms:.1f}ms)"
             click.echo(line + (f"\n  {result.error}" if result.error else ""))
-    click.echo("-" * 40)
+    click.echo("-" * 80)
     click.echo(f"PASS: {len(results) - failed}/{len(results)}" + (f", FAIL: {failed}" if failed else ""))
     sys.exit(1 if failed else EXIT_OK)
 
