@@ -615,8 +615,8 @@ class Classifier:
         if head is not None:
             cat = self._money_category(head.term, ctx)
             w, notes, negated = self._judge_name(toks, head, tclass, ctx)
-            how = "pinyin" if head.via == "pinyin" else "name"
-            detail = f"name '{column.name}' {how} term '{head.term.label}' matches {cat}"
+            how = "the pinyin of" if head.via == "pinyin" else "the term"
+            detail = f"name '{column.name}' contains {how} '{head.term.label}', which means {cat}"
             if notes:
                 detail += " (" + "; ".join(notes) + ")"
             if negated:
