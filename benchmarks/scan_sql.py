@@ -2,13 +2,14 @@
 
     python benchmarks/scan_sql.py [CORPUS_DIR] [--runs N] [--profile]
 
-Measures, best of N runs, (a) `scan_paths` over the whole corpus (reading, decoding, splitting,
+Measures, best of N rounds, (a) `scan_paths` over the whole corpus (reading, decoding, splitting,
 classifying, parsing and replaying every file) and (b) sqlglot alone parsing exactly the statements
 the scanner hands to it, with the same dialects, through `sqlglot.parse(sql, read=dialect)`. The
 statements are recorded during an untimed warm-up scan, so (b) is a fair baseline. Target: a/b <= 1.3.
 Also printed: the "strict" ratio against (c) the same statements through one reused tokenizer and
 parser per dialect, which is how the scanner drives sqlglot; a/c isolates everything that is not
-parsing (reading, decoding, splitting, classifying, replaying).
+parsing (reading, decoding, splitting, classifying, replaying). (a), (b) and (c) take turns within
+each round, so that load from other processes weighs on both sides of a ratio alike.
 """
 
 from __future__ import annotations
@@ -64,12 +65,18 @@ def sqlglot_reused(jobs: list[tuple[str, str]]) -> None:
             parser.parse(tokenizer.tokenize(sql), sql)
 
 
-def best_of(runs: int, fn: Callable[[], object]) -> float:
-    best = float("inf")
+def best_of(runs: int, fns: list[Callable[[], object]]) -> list[float]:
+    """Best time of each function over `runs` rounds, the functions taking turns within a round.
+
+    Interleaved rather than one block per function, so that a burst of load from other processes
+    slows every measurement of the round alike instead of skewing one side of the ratio.
+    """
+    best = [float("inf")] * len(fns)
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - start)
     return best
 
 
@@ -86,12 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     files = sqlscan.iter_sql_files([args.corpus])
     size = sum(f.stat().st_size for f in files)
     jobs = record_parse_jobs(args.corpus)
-    with sqlscan._quiet_sqlglot():
-        sqlglot_alone(jobs)  # warm up every path (imports, caches) before timing
-        sqlglot_reused(jobs)
-        t_base = best_of(args.runs, lambda: sqlglot_alone(jobs))
-        t_reused = best_of(args.runs, lambda: sqlglot_reused(jobs))
-    t_scan = best_of(args.runs, lambda: sqlscan.scan_paths([args.corpus]))
+
+    def quiet(fn: Callable[[list[tuple[str, str]]], None]) -> Callable[[], None]:
+        def run() -> None:
+            with sqlscan._quiet_sqlglot():
+                fn(jobs)
+
+        return run
+
+    alone, reused = quiet(sqlglot_alone), quiet(sqlglot_reused)
+    alone()  # warm up every path (imports, caches) before timing
+    reused()
+    t_base, t_reused, t_scan = best_of(args.runs, [alone, reused, lambda: sqlscan.scan_paths([args.corpus])])
     model = sqlscan.scan_paths([args.corpus])
     ratio = t_scan / t_base if t_base else float("inf")
     strict = t_scan / t_reused if t_reused else float("inf")
