@@ -38,8 +38,8 @@ tables:
       gone: {category: contact.email}
   vanished_table: {}
 exceptions:
-  - {rule: untagged_pii, resource: "crm.customer.*", reason: review pending, owner: a@b.c, expires: 2026-11-25}
-  - {rule: untagged_pii, resource: "crm.customer.*", reason: review pending, owner: a@b.c, expires: 2026-11-24}
+  - {rule: untagged_pii, resource: "crm.customer.*", reason: review, owner: a@b.c, expires: 2026-11-25}
+  - {rule: untagged_pii, resource: "crm.customer.*", reason: review, owner: a@b.c, expires: 2026-11-24}
 """
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
