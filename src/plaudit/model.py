@@ -185,3 +185,62 @@ class Waiver:
             "owner": self.owner,
             "expires": self.expires,
         }
+
+
+@dataclass(frozen=True)
+class ColumnTarget:
+    """A column the data checks should sample, with what the catalog and classifier say of it."""
+
+    schema: str | None
+    table: str
+    column: str
+    resource: str
+    category: str | None  # effective category (catalog first, then classifier); None for unclassified
+    declared_protection: str | None = None  # catalog protection.method, None when not declared
+    type: str = ""
+
+
+@dataclass(frozen=True)
+class TableTarget:
+    """A table the data checks look at as a whole: retention age and personal data in log tables."""
+
+    schema: str | None
+    table: str
+    resource: str
+    retention_period: str | None = None  # e.g. "5y", "30d"
+    retention_anchor: str | None = None  # the column whose age counts
+    legal_hold: str | None = None  # boolean column: rows on hold are exempt
+    soft_delete: str | None = None  # column set when a row is soft-deleted
+    is_log: bool = False  # a log / audit / temp / backup table by name or catalog zone
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """The result of one check on sampled values: counts, rates and masked exemplars only, never values.
+
+    `check` is one of detectors | plaintext | ciphertext | password_format | retention | log_pii.
+    `resource` names the column (or the table for retention and log checks).
+    """
+
+    check: str
+    resource: str
+    sampled: int = 0
+    matched: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.matched / self.sampled if self.sampled else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "resource": self.resource,
+            "sampled": self.sampled,
+            "matched": self.matched,
+            "rate": round(self.rate, 4),
+            "details": self.details,
+            "error": self.error,
+        }
