@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from plaudit.catalog.classify import Classifier
 from plaudit.catalog.loader import Catalog
 from plaudit.catalog.taxonomy import Taxonomy, level_rank
-from plaudit.model import Classification, Column, Evidence, SchemaModel, Table
+from plaudit.model import (
+    Classification,
+    Column,
+    ColumnTarget,
+    DataCheck,
+    Evidence,
+    SchemaModel,
+    Table,
+    TableTarget,
+)
 
 FACTS_VERSION = "1"
 
@@ -130,6 +140,7 @@ def build_facts(
     mode: str,
     target: str,
     now: dt.datetime,
+    data_checks: Sequence[DataCheck] = (),
 ) -> dict[str, Any]:
     """The policy input document (version 1, docs/facts.md)."""
     taxonomy = catalog.taxonomy
@@ -142,6 +153,7 @@ def build_facts(
     matched_files: set[int] = set()
     found: set[tuple[int, str | None]] = set()
     scanned_name: dict[int, str] = {}  # catalog entry -> resource of the table the scan found for it
+    row_security: dict[str, bool] = model.settings.get("row_security") or {}
 
     for table in model.tables.values():
         entry = catalog.lookup(table.schema, table.name, target)
@@ -161,6 +173,7 @@ def build_facts(
                 if cfile.schemas and table.schema:
                     matched_files.add(id(cfile))
         pi = [c for c in cols if c.category]
+        qualified = f"{table.schema}.{table.name}" if table.schema else table.name
         max_level = max((c.level for c in pi if c.level), key=level_rank, default=None)
         tables_facts.append(
             {
@@ -175,6 +188,8 @@ def build_facts(
                 "columns": [c.column.name for c in cols],
                 "pi_columns": [c.column.name for c in pi],
                 "max_level": max_level,
+                "row_security": bool(row_security.get(qualified)),
+                "is_log": is_log_table(table.name),
             }
         )
         for col in cols:
@@ -209,8 +224,8 @@ def build_facts(
             }
             for g in model.grants
         ],
-        "settings": dict(model.settings),
-        "data_checks": [],
+        "settings": {k: v for k, v in model.settings.items() if k != "row_security"},
+        "data_checks": [check.to_json() for check in data_checks],
     }
 
 
@@ -297,3 +312,66 @@ def _expired(expires: str, now: dt.datetime) -> bool:
         return dt.date.fromisoformat(expires) < now.date()
     except ValueError:
         return True
+
+
+# Tables whose rows are copies or traces rather than the record itself: personal data found there is
+# `pii_in_logs` (RULES.md R41, R38). Matched on whole name parts, so `catalog` or `dialog` never match.
+_LOG_TABLE = re.compile(
+    r"(^|_)(log|logs|audit|audits|trace|traces|journal|tmp|temp|bak|backup|backups|copy|archive|dump)(_|$|\d)",
+    re.I,
+)
+
+
+def is_log_table(name: str) -> bool:
+    return bool(_LOG_TABLE.search(name))
+
+
+def plan_data_checks(
+    model: SchemaModel, catalog: Catalog, columns: list[ClassifiedColumn], target: str | None = None
+) -> tuple[list[ColumnTarget], list[TableTarget]]:
+    """What the data checks should sample: every text-like or classified column of base tables, and
+    every table with a declared retention or a log-like name."""
+    column_targets: list[ColumnTarget] = []
+    for col in columns:
+        if col.table.kind != "table":
+            continue
+        entry = catalog.lookup(col.table.schema, col.table.name, target)
+        declared = entry.columns.get(col.column.name.lower()) if entry else None
+        method = (declared.protection or {}).get("method") if declared is not None else None
+        column_targets.append(
+            ColumnTarget(
+                schema=col.table.schema,
+                table=col.table.name,
+                column=col.column.name,
+                resource=col.resource,
+                category=col.category,
+                declared_protection=method,
+                type=col.column.type,
+            )
+        )
+    table_targets: list[TableTarget] = []
+    seen: set[int] = set()
+    for col in columns:
+        table = col.table
+        if table.kind != "table" or id(table) in seen:
+            continue
+        seen.add(id(table))
+        entry = catalog.lookup(table.schema, table.name, target)
+        retention = (entry.retention if entry else None) or {}
+        log = is_log_table(table.name) or bool(entry and entry.zone == "edge")
+        if not (retention.get("period") and retention.get("anchor")) and not log:
+            continue
+        table_targets.append(
+            TableTarget(
+                schema=table.schema,
+                table=table.name,
+                resource=resource_name(col.dataset, table.schema, table.name),
+                retention_period=retention.get("period"),
+                retention_anchor=retention.get("anchor"),
+                legal_hold=retention.get("legal_hold"),
+                soft_delete=retention.get("soft_delete"),
+                is_log=log,
+                columns=tuple(c.name for c in table.columns.values()),
+            )
+        )
+    return column_targets, table_targets
