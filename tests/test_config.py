@@ -49,3 +49,28 @@ def test_bad_value(tmp_path: Path) -> None:
     path.write_text("fail_level: severe\n")
     with pytest.raises(ConfigError, match="fail_level"):
         load_config(path)
+
+
+def test_targets_expand_environment_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LENDING_DB_PASSWORD", "from-the-environment")
+    path = tmp_path / "plaudit.yaml"
+    path.write_text(
+        "targets:\n"
+        "  - {name: lending, include: [public.*],\n"
+        "     url: 'postgresql://auditor:${LENDING_DB_PASSWORD}@db/lending'}\n"
+        "  - {url: 'sqlite:///app.db', catalog: cat/}\n"
+        "sample: 200\n"
+    )
+    config = load_config(path)
+    assert [t.name for t in config.targets] == ["lending", ""]
+    assert config.targets[0].url == "postgresql://auditor:from-the-environment@db/lending"
+    assert config.targets[0].include == ["public.*"]
+    assert config.targets[1].catalog == [str((tmp_path / "cat").resolve())]
+    assert config.sample == 200
+
+
+def test_target_without_url_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plaudit.yaml"
+    path.write_text("targets:\n  - {name: x}\n")
+    with pytest.raises(ConfigError, match="'url' is a required property"):
+        load_config(path)

@@ -3,6 +3,7 @@ searched from the working directory upward. Command-line options always win over
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,40 @@ _SCHEMA: dict[str, Any] = {
         "dialect": {"enum": ["mysql", "postgres", "sqlite"]},
         "threshold": {"type": "number", "minimum": 0, "maximum": 1},
         "policy": {"type": "object", "description": "parameters passed to policies as data.plaudit.params"},
+        "store": {"type": "string", "description": "run-history store URL (default: .plaudit/history.db)"},
+        "sample": {"type": "integer", "minimum": 1},
+        "statement_timeout": {"type": "number", "exclusiveMinimum": 0},
+        "targets": {
+            "type": "array",
+            "description": "databases `plaudit scan db` scans when no URL is given",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["url"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"},
+                    "url": {"type": "string"},
+                    "include": {"type": "array", "items": {"type": "string"}},
+                    "exclude": {"type": "array", "items": {"type": "string"}},
+                    "catalog": {
+                        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                    },
+                },
+            },
+        },
     },
 }
+
+
+@dataclass
+class Target:
+    """One database of a nightly run. URLs may hold `${ENV}` references so passwords stay out of files."""
+
+    url: str
+    name: str = ""
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    catalog: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -40,6 +73,10 @@ class Config:
     dialect: str | None = None
     threshold: float = 0.5
     params: dict[str, Any] = field(default_factory=dict)
+    store: str | None = None
+    sample: int = 1000
+    statement_timeout: float = 30.0
+    targets: list[Target] = field(default_factory=list)
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -106,4 +143,17 @@ def load_config(explicit: str | Path | None = None) -> Config:
         dialect=raw.get("dialect"),
         threshold=float(raw.get("threshold", 0.5)),
         params=dict(raw.get("policy") or {}),
+        store=raw.get("store"),
+        sample=int(raw.get("sample", 1000)),
+        statement_timeout=float(raw.get("statement_timeout", 30.0)),
+        targets=[
+            Target(
+                url=os.path.expandvars(t["url"]),
+                name=t.get("name", ""),
+                include=list(t.get("include") or []),
+                exclude=list(t.get("exclude") or []),
+                catalog=paths(t.get("catalog")),
+            )
+            for t in raw.get("targets") or []
+        ],
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,11 @@ from plaudit import __version__
 from plaudit.catalog.classify import Classifier
 from plaudit.catalog.loader import Catalog, load_catalog
 from plaudit.facts import ClassifiedColumn, build_facts, classify_model
-from plaudit.model import SchemaModel, Severity
+from plaudit.model import DataCheck, SchemaModel, Severity
 from plaudit.policies.engine import PolicySet, evaluate, load_policies
+
+#: Samples a target's data once its columns are classified; returns counts-only results.
+DataStep = Callable[[SchemaModel, Catalog, list[ClassifiedColumn]], Iterable[DataCheck]]
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -61,13 +64,20 @@ def audit(
     options: Options,
     prepared: tuple[Catalog, PolicySet, Classifier] | None = None,
     started: dt.datetime | None = None,
+    data_step: DataStep | None = None,
 ) -> dict[str, Any]:
-    """Classify, judge and report one scanned target."""
+    """Classify, judge and report one scanned target.
+
+    `data_step`, when given, samples the target's data once the columns are classified (the nightly job
+    of SPEC §1); it returns counts-only `DataCheck` results and records per-object failures in
+    `model.errors`.
+    """
     started = started or utcnow()
     catalog, policies, classifier = prepared or prepare(options)
     now = options.now or started
     columns = classify_model(model, catalog, classifier, target)
-    facts = build_facts(model, catalog, columns, mode=mode, target=target, now=now)
+    checks = list(data_step(model, catalog, columns)) if data_step else []
+    facts = build_facts(model, catalog, columns, mode=mode, target=target, now=now, data_checks=checks)
     violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
     return _report(
         mode=mode,
