@@ -7,8 +7,15 @@ the scan goes on with the rest.
 
 Reflection goes through `sqlalchemy.inspect`, with the batched `get_multi_*` calls where a dialect
 implements them (one query per schema on PostgreSQL and MariaDB instead of one per table). What a
-dialect adds beyond the inspector (session guards now; grants and settings later) lives in a
-`DialectSupport` subclass, chosen by the URL's backend name.
+dialect adds beyond the inspector (session guards, grants, row-level security and server settings)
+lives in a `DialectSupport` subclass, chosen by the URL's backend name.
+
+What `collect()` stores in `SchemaModel.settings` (a key is absent when the account may not read it):
+
+- every dialect: `dialect` (postgresql, mysql, sqlite, duckdb);
+- postgresql: `ssl`, `log_statement`, `log_connections`, `shared_preload_libraries`, `pgaudit_loaded`,
+  `pgaudit.log`, `server_version`, `row_security` and `row_security_forced` (`{"schema.table": true}`);
+- mysql / mariadb: `require_secure_transport`, `have_ssl`, `version`, `audit_plugin`.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import fnmatch
 import math
 import os
 import re
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +38,7 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.types import NullType
 
 from plaudit.errors import ConfigError, MissingExtraError, ScanConnectionError
-from plaudit.model import Column, Location, ScanError, SchemaModel, Table
+from plaudit.model import Column, Grant, Location, ScanError, SchemaModel, Table
 
 __all__ = ["DialectSupport", "create_readonly_engine", "redact_url", "scan_database"]
 
@@ -74,11 +82,13 @@ def _secrets(url: URL) -> list[str]:
 class DialectSupport:
     """What one database family needs beyond SQLAlchemy's inspector.
 
-    Subclasses make sessions read-only and time-bounded, hide system schemas, and (later) collect
-    grants and server settings into the model.
+    Subclasses make sessions read-only and time-bounded, hide system schemas, and collect grants,
+    row-level security and server settings into the model.
     """
 
     backends: ClassVar[tuple[str, ...]] = ()
+    #: `settings["dialect"]`: one name per family (MariaDB is `mysql`); None: the engine's own name.
+    family: ClassVar[str | None] = None
     system_schemas: ClassVar[frozenset[str]] = frozenset({"information_schema"})
     extra: ClassVar[str | None] = None  # the plaudit extra that installs the driver
     #: A first statement proving the target is a database at all (SQLite opens any file lazily).
@@ -97,8 +107,22 @@ class DialectSupport:
     def schemas(self, inspector: Inspector) -> list[str]:
         return [s for s in inspector.get_schema_names() if s.lower() not in self.system_schemas]
 
-    def collect(self, conn: Connection, inspector: Inspector, model: SchemaModel, target: str) -> None:
-        """Grants and settings of this database family. Nothing yet beyond the inspector."""
+    def label(self, conn: Connection, schema: str) -> str:
+        """The schema's name in resources and `--include` patterns (the inspector's name by default)."""
+        return schema
+
+    def columns(
+        self, conn: Connection, schema: str, names: list[str]
+    ) -> dict[str, list[dict[str, Any]]] | None:
+        """Columns of `names` in the inspector's shape, or None to ask the inspector."""
+        return None
+
+    def collect(self, scan: _Scan) -> None:
+        """Grants, row-level security and server settings of this database family: none by default.
+
+        `scan.rows()` runs one catalog query and turns its failure into a `ScanError`, so that an
+        unreadable catalog view costs only the facts it would have given.
+        """
 
 
 def _run_on_connect(engine: Engine, statements: Callable[[], Iterable[str]], *, commit: bool) -> None:
@@ -117,6 +141,7 @@ def _run_on_connect(engine: Engine, statements: Callable[[], Iterable[str]], *, 
 
 class SQLiteSupport(DialectSupport):
     backends = ("sqlite",)
+    family = "sqlite"
     system_schemas = frozenset({"temp"})
     probe_sql = "SELECT count(*) FROM sqlite_master"
 
@@ -164,8 +189,52 @@ class SQLiteSupport(DialectSupport):
 
 class PostgreSQLSupport(DialectSupport):
     backends = ("postgresql",)
+    family = "postgresql"
     system_schemas = frozenset({"information_schema", "pg_catalog", "pg_toast"})
     extra = "postgres"
+
+    # Table and view privileges from the ACL itself: information_schema.role_table_grants hides grants
+    # to PUBLIC in some versions and shows only what the current role may see. Grantee 0 is PUBLIC.
+    # The owner's own (implicit) privileges say nothing about who else can read.
+    _TABLE_GRANTS = """
+        SELECT n.nspname, c.relname, a.privilege_type,
+               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) a
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND c.relacl IS NOT NULL
+          AND n.nspname = ANY(%(schemas)s) AND a.grantee <> c.relowner
+        ORDER BY 1, 2, 4, 3
+    """
+    # Column privileges live in pg_attribute.attacl, apart from the table's: a table-wide grant is
+    # not repeated there (information_schema.column_privileges would repeat it for every column).
+    _COLUMN_GRANTS = """
+        SELECT n.nspname, c.relname, a.privilege_type,
+               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END,
+               att.attname
+        FROM pg_catalog.pg_attribute att
+        JOIN pg_catalog.pg_class c ON c.oid = att.attrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        CROSS JOIN LATERAL pg_catalog.aclexplode(att.attacl) a
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND att.attacl IS NOT NULL
+          AND att.attnum > 0 AND NOT att.attisdropped
+          AND n.nspname = ANY(%(schemas)s) AND a.grantee <> c.relowner
+        ORDER BY 1, 2, 4, 3, att.attnum
+    """
+    _ROW_SECURITY = """
+        SELECT n.nspname, c.relname, c.relforcerowsecurity
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity AND n.nspname = ANY(%(schemas)s)
+        ORDER BY 1, 2
+    """
+    # pg_settings leaves out what the role may not read (shared_preload_libraries needs
+    # pg_read_all_settings), where current_setting() would fail: absent, not an error.
+    _SETTINGS = """
+        SELECT name, setting FROM pg_catalog.pg_settings
+        WHERE name IN ('ssl', 'log_statement', 'log_connections', 'shared_preload_libraries',
+                       'pgaudit.log', 'server_version')
+    """
 
     def install(self, engine: Engine, statement_timeout: float) -> None:
         ms = max(1, int(statement_timeout * 1000))
@@ -181,11 +250,65 @@ class PostgreSQLSupport(DialectSupport):
     def schemas(self, inspector: Inspector) -> list[str]:
         return [s for s in super().schemas(inspector) if not s.lower().startswith("pg_temp")]
 
+    def collect(self, scan: _Scan) -> None:
+        model = scan.model
+        params = {"schemas": list(scan.schemas)}
+        rows = scan.rows(self._TABLE_GRANTS, params, "pg_catalog.pg_class", doing="cannot read table grants")
+        for schema, table, privilege, grantee in rows or ():
+            if scan.in_scope(schema, table):
+                model.grants.append(
+                    Grant(privilege.upper(), table, grantee, schema, (), scan.loc(schema, table))
+                )
+        rows = scan.rows(
+            self._COLUMN_GRANTS, params, "pg_catalog.pg_attribute", doing="cannot read column grants"
+        )
+        scan.add_column_grants(
+            (schema, table, privilege.upper(), grantee, column)
+            for schema, table, privilege, grantee, column in rows or ()
+        )
+        rows = scan.rows(self._ROW_SECURITY, params, "pg_catalog.pg_class", doing="cannot read row security")
+        if rows is not None:
+            selected = [(s, t, forced) for s, t, forced in rows if scan.in_scope(s, t)]
+            model.settings["row_security"] = {f"{s}.{t}": True for s, t, _ in selected}
+            model.settings["row_security_forced"] = {f"{s}.{t}": True for s, t, forced in selected if forced}
+        rows = scan.rows(self._SETTINGS, None, "pg_catalog.pg_settings", doing="cannot read server settings")
+        for name, value in rows or ():
+            model.settings[name] = value
+        libraries = model.settings.get("shared_preload_libraries")
+        if isinstance(libraries, str):
+            loaded = {lib.strip().strip('"').lower() for lib in libraries.split(",")}
+            model.settings["pgaudit_loaded"] = "pgaudit" in loaded
+
 
 class MySQLSupport(DialectSupport):
     backends = ("mysql", "mariadb")
+    family = "mysql"
     system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
     extra = "mysql"
+
+    # information_schema shows every account's grants to an account that may read mysql.*, and only
+    # its own to others: a partial answer, never an error. GRANTEE reads 'app'@'%'.
+    _TABLE_GRANTS = """
+        SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, GRANTEE
+        FROM information_schema.TABLE_PRIVILEGES ORDER BY 1, 2, 4, 3
+    """
+    _COLUMN_GRANTS = """
+        SELECT TABLE_SCHEMA, TABLE_NAME, PRIVILEGE_TYPE, GRANTEE, COLUMN_NAME
+        FROM information_schema.COLUMN_PRIVILEGES ORDER BY 1, 2, 4, 3
+    """
+    _SCHEMA_GRANTS = """
+        SELECT TABLE_SCHEMA, PRIVILEGE_TYPE, GRANTEE
+        FROM information_schema.SCHEMA_PRIVILEGES ORDER BY 1, 3, 2
+    """
+    # SHOW VARIABLES needs no privilege and answers on MySQL and MariaDB alike.
+    _SETTINGS = """
+        SHOW GLOBAL VARIABLES
+        WHERE Variable_name IN ('require_secure_transport', 'have_ssl', 'version')
+    """
+    _AUDIT_PLUGINS = """
+        SELECT PLUGIN_NAME FROM information_schema.PLUGINS
+        WHERE LOCATE('audit', LOWER(PLUGIN_NAME)) > 0 AND PLUGIN_STATUS = 'ACTIVE'
+    """
 
     def install(self, engine: Engine, statement_timeout: float) -> None:
         @event.listens_for(engine, "connect")
@@ -202,8 +325,160 @@ class MySQLSupport(DialectSupport):
             finally:
                 cursor.close()
 
+    def collect(self, scan: _Scan) -> None:
+        model = scan.model
+        where = "information_schema"
+        rows = scan.rows(
+            self._TABLE_GRANTS, None, f"{where}.TABLE_PRIVILEGES", doing="cannot read table grants"
+        )
+        for schema, table, privilege, grantee in rows or ():
+            if scan.in_scope(schema, table):
+                model.grants.append(
+                    Grant(
+                        privilege.upper(), table, _mysql_grantee(grantee), schema, (), scan.loc(schema, table)
+                    )
+                )
+        rows = scan.rows(
+            self._COLUMN_GRANTS, None, f"{where}.COLUMN_PRIVILEGES", doing="cannot read column grants"
+        )
+        scan.add_column_grants(
+            (schema, table, privilege.upper(), _mysql_grantee(grantee), column)
+            for schema, table, privilege, grantee, column in rows or ()
+        )
+        rows = scan.rows(
+            self._SCHEMA_GRANTS, None, f"{where}.SCHEMA_PRIVILEGES", doing="cannot read schema grants"
+        )
+        # A database-level grant reaches every table of the schema, now and later: table "*". Only
+        # schemas this scan looked at (it means something only through their tables). Its name is a
+        # LIKE pattern (`app\_%`.* covers app_prod and app_test).
+        scanned = sorted({t.schema for t in model.tables.values() if t.schema})
+        for pattern, privilege, grantee in rows or ():
+            for schema in scanned:
+                if _like(pattern, schema):
+                    model.grants.append(
+                        Grant(privilege.upper(), "*", _mysql_grantee(grantee), schema, (), scan.loc(schema))
+                    )
+        rows = scan.rows(self._SETTINGS, None, "global variables", doing="cannot read server settings")
+        for name, value in rows or ():
+            model.settings[str(name).lower()] = value
+        rows = scan.rows(self._AUDIT_PLUGINS, None, f"{where}.PLUGINS", doing="cannot read plugins")
+        if rows is not None:
+            model.settings["audit_plugin"] = bool(rows)
 
-_SUPPORT: tuple[type[DialectSupport], ...] = (SQLiteSupport, PostgreSQLSupport, MySQLSupport)
+
+def _mysql_grantee(grantee: str) -> str:
+    """`'app'@'%'` stays as MySQL prints it; MariaDB 11's PUBLIC role reads `PUBLIC` like PostgreSQL's."""
+    bare = grantee.replace("'", "").replace("`", "")
+    return "PUBLIC" if bare.upper() in ("PUBLIC", "PUBLIC@") else grantee
+
+
+def _like(pattern: str, name: str) -> bool:
+    """MySQL's LIKE on a database-grant name: `%` any run, `_` one character, `\\` escapes.
+
+    Database names compare case-sensitively on Linux servers (lower_case_table_names=0), as here.
+    """
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return re.fullmatch("".join(out), name, re.DOTALL) is not None
+
+
+class DuckDBSupport(DialectSupport):
+    """DuckDB files through duckdb-engine, opened with `read_only` (a second writer is refused too).
+
+    duckdb-engine names schemas `<catalog>.<schema>` and its column reflection breaks on
+    SQLAlchemy 2.1 (it queries pg_collation, which DuckDB lacks), so columns come from
+    duckdb_columns() and the file's own catalog prefix is dropped from schema names.
+    """
+
+    backends = ("duckdb",)
+    family = "duckdb"
+    extra = "duckdb"
+    _system_catalogs = frozenset({"system", "temp"})
+    _system_schemas = frozenset({"information_schema", "pg_catalog"})
+
+    def __init__(self) -> None:
+        self._catalog: str | None = None
+
+    def prepare_url(self, url: URL, target: str) -> URL:
+        database = url.database or ""
+        if database in ("", ":memory:") or database.startswith(("md:", "motherduck:")):
+            return url
+        if not os.path.isfile(os.path.abspath(database)):
+            # DuckDB creates a missing file on connect: an audit must never leave a new database behind.
+            raise ScanConnectionError(
+                "DuckDB database file does not exist",
+                path=target,
+                hint="check the path in the URL; plaudit opens databases read-only and never creates them",
+            )
+        return url
+
+    def engine_options(self, statement_timeout: float) -> dict[str, Any]:
+        return {"connect_args": {"read_only": True}}
+
+    def install(self, engine: Engine, statement_timeout: float) -> None:
+        # DuckDB has no statement timeout; a timer interrupts a statement past its deadline.
+        @event.listens_for(engine, "before_cursor_execute")
+        def _arm(conn: Connection, *_args: Any) -> None:
+            dbapi = conn.connection.dbapi_connection
+            if dbapi is None:
+                return
+            timer = threading.Timer(statement_timeout, dbapi.interrupt)
+            timer.daemon = True
+            conn.info["plaudit_timer"] = timer
+            timer.start()
+
+        def _disarm(conn: Connection | None) -> None:
+            timer = conn.info.pop("plaudit_timer", None) if conn is not None else None
+            if timer is not None:
+                timer.cancel()
+
+        event.listen(engine, "after_cursor_execute", lambda conn, *_args: _disarm(conn))
+        event.listen(engine, "handle_error", lambda context: _disarm(context.connection))
+
+    def schemas(self, inspector: Inspector) -> list[str]:
+        found = []
+        for name in inspector.get_schema_names():
+            catalog, _, schema = name.rpartition(".")
+            if catalog.lower() not in self._system_catalogs and schema.lower() not in self._system_schemas:
+                found.append(name)
+        return found
+
+    def catalog(self, conn: Connection) -> str:
+        if self._catalog is None:
+            self._catalog = str(conn.exec_driver_sql("SELECT current_database()").scalar())
+        return self._catalog
+
+    def label(self, conn: Connection, schema: str) -> str:
+        catalog, _, name = schema.rpartition(".")
+        return name if catalog == self.catalog(conn) else schema
+
+    def columns(
+        self, conn: Connection, schema: str, names: list[str]
+    ) -> dict[str, list[dict[str, Any]]] | None:
+        catalog, _, name = schema.rpartition(".")
+        rows = conn.exec_driver_sql(
+            "SELECT table_name, column_name, data_type, is_nullable, comment FROM duckdb_columns() "
+            "WHERE database_name = ? AND schema_name = ? ORDER BY table_name, column_index",
+            (catalog or self.catalog(conn), name),
+        )
+        wanted = set(names)
+        found: dict[str, list[dict[str, Any]]] = {}
+        for table, column, type_, nullable, comment in rows:
+            if table in wanted:
+                found.setdefault(table, []).append(
+                    {"name": column, "type": type_, "nullable": nullable, "comment": comment or None}
+                )
+        return found
+
+
+_SUPPORT: tuple[type[DialectSupport], ...] = (SQLiteSupport, PostgreSQLSupport, MySQLSupport, DuckDBSupport)
 _EXTRA_FOR_DRIVER = {"psycopg": "postgres", "psycopg2": "postgres", "pymysql": "mysql", "duckdb": "duckdb"}
 
 
@@ -358,11 +633,39 @@ class _Scan:
         self.include = [p.lower() for p in include]
         self.exclude = [p.lower() for p in exclude]
         self.inspector: Inspector = sa.inspect(conn)
+        #: The schemas walked, as the database names them (what `collect()` queries filter on).
+        self.schemas: list[str] = []
 
     # -- helpers ------------------------------------------------------------------------------
 
     def where(self, *parts: str) -> str:
         return f"{self.target}#{'.'.join(parts)}"
+
+    def loc(self, *parts: str) -> Location:
+        return Location(self.where(*parts))
+
+    def rows(self, sql: str, params: Any, *parts: str, doing: str) -> list[Any] | None:
+        """All rows of one catalog query, or None (recorded as a `ScanError` on `parts`) if it fails."""
+        try:
+            return list(self.conn.exec_driver_sql(sql, params) if params else self.conn.exec_driver_sql(sql))
+        except exc.SQLAlchemyError as err:
+            self.record(err, *parts, doing=doing)
+            return None
+
+    def add_column_grants(self, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """One `Grant` per (schema, table, privilege, grantee) from per-column rows, columns in the
+        table's declaration order where the scan knows the table."""
+        grouped: dict[tuple[str, str, str, str], list[str]] = {}
+        for schema, table, privilege, grantee, column in rows:
+            if self.in_scope(schema, table):
+                grouped.setdefault((schema, table, privilege, grantee), []).append(column)
+        for (schema, table, privilege, grantee), columns in grouped.items():
+            known = self.model.get(schema, table)
+            order = {name: i for i, name in enumerate(known.columns)} if known else {}
+            columns.sort(key=lambda c: (order.get(c.lower(), len(order)), c))
+            self.model.grants.append(
+                Grant(privilege, table, grantee, schema, tuple(columns), self.loc(schema, table))
+            )
 
     def record(self, err: BaseException, *parts: str, doing: str) -> None:
         self.model.errors.append(
@@ -372,6 +675,10 @@ class _Scan:
         with contextlib.suppress(exc.SQLAlchemyError):  # the connection itself is gone
             self.conn.rollback()
         self.inspector.clear_cache()
+
+    def in_scope(self, schema: str, name: str) -> bool:
+        """A grant or setting on `schema.name` belongs to this scan: a walked schema, a selected table."""
+        return schema in self.schemas and self.selected(schema, name)
 
     def selected(self, schema: str, name: str) -> bool:
         qualified = f"{schema}.{name}".lower()
@@ -388,6 +695,8 @@ class _Scan:
     def render_type(self, type_: Any) -> str:
         if type_ is None or isinstance(type_, NullType):
             return ""  # an untyped SQLite column, or a computed view column
+        if isinstance(type_, str):
+            return type_.lower()  # a dialect's own column query (DialectSupport.columns)
         try:
             return str(type_.compile(dialect=self.conn.dialect)).lower()
         except exc.SQLAlchemyError:
@@ -401,36 +710,57 @@ class _Scan:
         except exc.SQLAlchemyError as err:
             self.record(err, "*", doing="cannot list schemas")
             return
+        self.model.settings["dialect"] = self.support.family or self.conn.dialect.name
         for schema in schemas:
             self.scan_schema(schema)
+        self.schemas = schemas
         try:
-            self.support.collect(self.conn, self.inspector, self.model, self.target)
-        except exc.SQLAlchemyError as err:
+            self.support.collect(self)
+        except exc.SQLAlchemyError as err:  # each query records its own; this is a safety net
             self.record(err, "*", doing="cannot read grants or settings")
 
-    def names(self, schema: str, lister: Callable[..., list[str]], what: str) -> list[str]:
+    def names(self, schema: str, label: str, lister: Callable[..., list[str]], what: str) -> list[str]:
         try:
-            return [n for n in lister(schema=schema) if self.selected(schema, n)]
+            return [n for n in lister(schema=schema) if self.selected(label, n)]
         except NotImplementedError:
             return []
         except exc.SQLAlchemyError as err:
-            self.record(err, schema, doing=f"cannot list {what}")
+            self.record(err, label, doing=f"cannot list {what}")
             return []
 
     def scan_schema(self, schema: str) -> None:
-        tables = self.names(schema, self.inspector.get_table_names, "tables")
-        views = self.names(schema, self.inspector.get_view_names, "views")
+        try:
+            label = self.support.label(self.conn, schema)
+        except exc.SQLAlchemyError as err:
+            self.record(err, schema, doing="cannot name schema")
+            return
+        tables = self.names(schema, label, self.inspector.get_table_names, "tables")
+        views = self.names(schema, label, self.inspector.get_view_names, "views")
         views += [
             v
-            for v in self.names(schema, self.inspector.get_materialized_view_names, "materialized views")
+            for v in self.names(
+                schema, label, self.inspector.get_materialized_view_names, "materialized views"
+            )
             if v not in views
         ]
         if not tables and not views:
             return
         objects = tables + views
-        columns = self.batched(schema, objects, self.inspector.get_multi_columns, self.inspector.get_columns)
+        try:
+            own = self.support.columns(self.conn, schema, objects)
+        except exc.SQLAlchemyError as err:
+            self.record(err, label, doing="cannot read columns")
+            return
+        columns = (
+            own
+            if own is not None
+            else self.batched(
+                schema, label, objects, self.inspector.get_multi_columns, self.inspector.get_columns
+            )
+        )
         comments = self.batched(
             schema,
+            label,
             tables,
             self.inspector.get_multi_table_comment,
             self.inspector.get_table_comment,
@@ -442,10 +772,10 @@ class _Scan:
             is_view = name in views
             table = Table(
                 name=name,
-                schema=schema,
+                schema=label,
                 kind="view" if is_view else "table",
                 comment=(comments.get(name) or {}).get("text"),
-                location=Location(self.where(schema, name)),
+                location=self.loc(label, name),
             )
             for col in columns[name]:
                 table.columns[col["name"].lower()] = Column(
@@ -453,7 +783,7 @@ class _Scan:
                     type=self.render_type(col.get("type")),
                     comment=col.get("comment"),
                     nullable=bool(col.get("nullable", True)),
-                    location=Location(self.where(schema, name, col["name"])),
+                    location=self.loc(label, name, col["name"]),
                 )
             if is_view:
                 try:
@@ -461,12 +791,13 @@ class _Scan:
                 except NotImplementedError:
                     pass
                 except exc.SQLAlchemyError as err:
-                    self.record(err, schema, name, doing="cannot read view definition")
+                    self.record(err, label, name, doing="cannot read view definition")
             self.model.add(table)
 
     def batched(
         self,
         schema: str,
+        label: str,
         names: list[str],
         multi: Callable[..., dict[Any, Any]],
         single: Callable[..., Any],
@@ -496,5 +827,5 @@ class _Scan:
                 raise
             except exc.SQLAlchemyError as err:
                 if not quiet:
-                    self.record(err, schema, name, doing="cannot read columns")
+                    self.record(err, label, name, doing="cannot read columns")
         return result
