@@ -6,6 +6,9 @@
 #   clear, or behind disk encryption only (tde_only), is prohibited storage (critical); a reversible or
 #   fast form (encrypted, tokenized, keyed_hash, masked, truncated) is weak protection (high).
 #   Columns of views are not in scope: a view stores nothing.
+#   Sampled data (data checks `password_format`) also counts: on a column declared kdf_hash, values in
+#   an unsalted fast-hash form (32/40/64 hex: MD5, SHA-1, SHA-256) are weak protection (high), values in
+#   no hash format at all read as plaintext passwords (prohibited storage, critical).
 # custom:
 #   rule: STORE-AUTH-SECRET-KDF
 #   kind: prohibited_storage
@@ -23,6 +26,7 @@ package plaudit.rules.storage.password_kdf
 
 import rego.v1
 
+import data.plaudit.lib.data as sampled
 import data.plaudit.lib.facts
 import data.plaudit.lib.facts.stored_columns
 
@@ -67,3 +71,53 @@ deny contains finding if {
 		),
 	}
 }
+
+# Data findings only for columns the declaration rules above leave alone, so each column yields one
+# finding (a violation's fingerprint is its rule and resource).
+declared_flagged contains column.resource if {
+	some column in stored_columns
+	column.category in scope
+	object.get(column, "protection", "none") != "kdf_hash"
+}
+
+deny contains finding if {
+	some check in sampled.results("password_format")
+	not check.resource in declared_flagged
+	plain := sampled.detail(check, "plaintext_like")
+	plain > 0
+
+	finding := {
+		"resource": check.resource,
+		"location": object.get(sampled.column_of(check), "location", null),
+		"kind": "prohibited_storage",
+		"severity": "critical",
+		"message": sprintf(
+			"Column %s holds %d of %d sampled passwords in no hash format (plaintext-like)%s; store only a salted slow hash (bcrypt, scrypt, argon2id, PBKDF2).",
+			[check.resource, plain, check.sampled, fast_note(check)],
+		),
+	}
+}
+
+deny contains finding if {
+	some check in sampled.results("password_format")
+	not check.resource in declared_flagged
+	sampled.detail(check, "plaintext_like") == 0
+	fast := sampled.detail(check, "unsalted_fast_hash")
+	fast > 0
+
+	finding := {
+		"resource": check.resource,
+		"location": object.get(sampled.column_of(check), "location", null),
+		"kind": "weak_protection",
+		"severity": "high",
+		"message": sprintf(
+			"Column %s holds %d of %d sampled passwords as unsalted fast hashes (hex MD5/SHA-1/SHA-256); re-hash them with a salted slow hash (bcrypt, scrypt, argon2id, PBKDF2) at next login.",
+			[check.resource, fast, check.sampled],
+		),
+	}
+}
+
+fast_note(check) := sprintf(" and %d as unsalted fast hashes", [n]) if {
+	n := sampled.detail(check, "unsalted_fast_hash")
+	n > 0
+} else := ""
