@@ -6,10 +6,11 @@ catalog, policy, connection or internal error. A user never sees a traceback (se
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,13 +51,22 @@ def guarded(func: F) -> F:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # an internal error must still not show a traceback
-            if os.environ.get("PLAUDIT_DEBUG"):
+            _internal(exc)
+        except BaseException as exc:  # a panic in a native extension arrives as a BaseException
+            if isinstance(exc, GeneratorExit):
                 raise
-            click.echo(f"plaudit: internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("  hint: rerun with PLAUDIT_DEBUG=1 for details, and report it", err=True)
-            sys.exit(EXIT_ERROR)
+            _internal(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal(exc: BaseException) -> None:
+    if os.environ.get("PLAUDIT_DEBUG"):
+        raise exc
+    first = (str(exc).strip().splitlines() or [""])[0]
+    click.echo(f"plaudit: internal error: {type(exc).__name__}: {first}", err=True)
+    click.echo("  hint: rerun with PLAUDIT_DEBUG=1 for details, and report it", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def common_options(func: F) -> F:
@@ -168,23 +178,128 @@ def scan_sql(paths: tuple[str, ...], dialect: str | None, **common: Any) -> None
 
 
 @scan.command("db")
-@click.argument("url")
+@click.argument("urls", nargs=-1, metavar="[URL]...")
 @click.option("--include", multiple=True, help="Only schema.table matching this glob (repeatable).")
 @click.option("--exclude", multiple=True, help="Skip schema.table matching this glob (repeatable).")
-@click.option("--statement-timeout", type=float, default=30.0, show_default=True, help="Seconds per query.")
+@click.option(
+    "--statement-timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds per query (default 30).",
+)
+@click.option("--no-data", is_flag=True, help="Metadata only: do not sample any data.")
+@click.option(
+    "--sample", type=click.IntRange(min=1), default=None, help="Rows sampled per table (default 1000)."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Targets scanned side by side."
+)
+@click.option("--store", default=None, help="Run-history store URL (default: .plaudit/history.db).")
+@click.option("--no-store", is_flag=True, help="Do not record this run in the history.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["new", "any"]),
+    default="any",
+    show_default=True,
+    help="Fail on new violations only, or on any.",
+)
 @common_options
 @guarded
 def scan_db(
-    url: str, include: tuple[str, ...], exclude: tuple[str, ...], statement_timeout: float, **common: Any
+    urls: tuple[str, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    statement_timeout: float | None,
+    no_data: bool,
+    sample: int | None,
+    jobs: int,
+    store: str | None,
+    no_store: bool,
+    fail_on: str,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    fmt: str | None,
+    out: str | None,
+    fail_level: str | None,
+    config_path: str | None,
 ) -> None:
-    """Scan a live database through its SQLAlchemy URL (read-only, metadata)."""
-    from plaudit.scanners.database import redact_url, scan_database
+    """Scan live databases (SQLAlchemy URLs, or the config's `targets:` when none is given): read-only
+    inventory, classification, bounded data sampling, policies; every run is kept in the history."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    def scan(config: Config) -> tuple[SchemaModel, str]:
-        model = scan_database(url, include=include, exclude=exclude, statement_timeout=statement_timeout)
-        return model, redact_url(url)
+    from plaudit.history import RunStore, track
+    from plaudit.pipeline import DbTarget, audit_database
 
-    _run_scan("scan-db", scan, **common)
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    prepared = prepare(options)
+    if urls:
+        targets = [DbTarget(url, include=include, exclude=exclude) for url in urls]
+    else:
+        targets = [
+            DbTarget(t.url, name=t.name, include=include or t.include, exclude=exclude or t.exclude)
+            for t in config.targets
+        ]
+    if not targets:
+        raise ConfigError("no database to scan", hint="give a URL, or list `targets:` in plaudit.yaml")
+    if len(targets) > 1 and out and Path(out).suffix:
+        raise ConfigError("several targets write several reports", path=out, hint="give --out a folder")
+    # Open the store first: a wrong store URL must fail before a long scan, not after it.
+    history = None if no_store else RunStore.open(store or config.store)
+    level = fail_level or config.fail_level
+    timeout = statement_timeout or config.statement_timeout
+
+    def one(target: DbTarget, progress: Callable[[str], None] | None) -> tuple[dict[str, Any] | None, int]:
+        try:
+            report = audit_database(
+                target,
+                options=options,
+                prepared=prepared,
+                data=not no_data,
+                sample=sample or config.sample,
+                statement_timeout=timeout,
+                progress=progress,
+            )
+        except PlauditError as err:
+            # One unreachable database must not hide the others: report it and go on (exit 2 at the end).
+            click.echo(f"plaudit: error: {err}", err=True)
+            if err.hint:
+                click.echo(f"  hint: {err.hint}", err=True)
+            if len(targets) == 1:
+                raise
+            return None, EXIT_ERROR
+        if history is None:
+            return report, exit_code(report, level)
+        return report, track(report, history, fail_level=level, fail_on=fail_on)
+
+    try:
+        with _progress() as progress, ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+            results = list(pool.map(lambda t: one(t, progress), targets))
+    finally:
+        if history is not None:
+            history.close()
+    for index, (target, (report, _code)) in enumerate(zip(targets, results, strict=True)):
+        if report is None:
+            continue
+        destination = out
+        if out and len(targets) > 1:
+            destination = str(Path(out) / f"{target.name or f'target-{index + 1}'}.json")
+        _emit(report, fmt, destination)
+    sys.exit(max(code for _, code in results))
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None] | None]:
+    """A spinner with the current step on a terminal; nothing at all when stderr is not a TTY (cron, CI)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status("starting") as status:
+        yield lambda text: status.update(text)
 
 
 def _run_scan(

@@ -89,6 +89,7 @@ def audit(
         violations=violations,
         errors=[e.to_json() for e in model.errors],
         waivers=facts["waivers"],
+        data_checks=facts["data_checks"],
     )
 
 
@@ -119,6 +120,7 @@ def _report(
     violations: list[dict[str, Any]],
     errors: list[dict[str, Any]],
     waivers: list[dict[str, Any]],
+    data_checks: list[dict[str, Any]],
 ) -> dict[str, Any]:
     counts = {s.value: 0 for s in Severity}
     waived = 0
@@ -158,6 +160,8 @@ def _report(
             }
             for w in waivers
         ],
+        # Extension of SPEC §6: what sampling found, as counts, rates and masked exemplars only.
+        "data_checks": data_checks,
     }
 
 
@@ -168,3 +172,70 @@ def exit_code(report: dict[str, Any], fail_level: str) -> int:
         if not v.get("waived") and Severity(v["severity"]).rank >= floor:
             return EXIT_VIOLATIONS
     return EXIT_OK
+
+
+@dataclass
+class DbTarget:
+    """One database of a `scan db` run (from the command line or the config's `targets:`)."""
+
+    url: str
+    name: str = ""
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+
+
+def audit_database(
+    target: DbTarget,
+    *,
+    options: Options,
+    prepared: tuple[Catalog, PolicySet, Classifier],
+    data: bool = True,
+    sample: int = 1000,
+    statement_timeout: float = 30.0,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The nightly job for one database: inventory, classify, sample (unless `data` is off), judge."""
+    from plaudit.scanners.database import create_readonly_engine, redact_url, scan_database
+
+    started = utcnow()
+    shown = redact_url(target.url)
+    if progress:
+        progress(f"{shown}: reading the schema")
+    model = scan_database(
+        target.url, include=target.include, exclude=target.exclude, statement_timeout=statement_timeout
+    )
+    data_step: DataStep | None = None
+    if data:
+        # Imported here: the data checks pull in Great Expectations (the `data` extra), which
+        # metadata-only scans and pre-merge checks must never need.
+        from plaudit.facts import plan_data_checks
+        from plaudit.scanners.data import run_data_checks
+
+        def data_step(
+            model: SchemaModel, catalog: Catalog, columns: list[ClassifiedColumn]
+        ) -> list[DataCheck]:
+            column_targets, table_targets = plan_data_checks(model, catalog, columns, shown)
+            engine, _ = create_readonly_engine(target.url, statement_timeout=statement_timeout)
+            try:
+                return run_data_checks(
+                    engine,
+                    column_targets,
+                    table_targets,
+                    sample=sample,
+                    now=options.now or started,
+                    progress=(lambda text: progress(f"{shown}: {text}")) if progress else None,
+                    errors=model.errors,
+                    statement_timeout=statement_timeout,
+                )
+            finally:
+                engine.dispose()
+
+    return audit(
+        model,
+        mode="scan-db",
+        target=shown,
+        options=options,
+        prepared=prepared,
+        started=started,
+        data_step=data_step,
+    )

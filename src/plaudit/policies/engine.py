@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -91,7 +92,9 @@ class PolicySet:
     files: tuple[PolicyFile, ...]
     tests: tuple[PolicyFile, ...]
     metadata: dict[str, dict[str, Any]]
-    _engine: Any = field(default=None, repr=False, compare=False)
+    # The compiled engine is not `Send` across threads (the binding panics when another thread touches
+    # it), so each thread compiles and caches its own; `scan db --jobs N` evaluates in N threads.
+    _engines: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @property
     def digest(self) -> str:
@@ -111,9 +114,10 @@ class PolicySet:
 
     def engine(self) -> Any:
         """The compiled engine with policies and metadata loaded; callers `clone()` it before use."""
-        if self._engine is None:
-            self._engine = _compile(self.files, self.metadata)
-        return self._engine
+        engine = getattr(self._engines, "engine", None)
+        if engine is None:
+            engine = self._engines.engine = _compile(self.files, self.metadata)
+        return engine
 
 
 # ------------------------------------------------------------------------------------------- loading
