@@ -112,3 +112,42 @@ def test_observed_protection(
     name: str, type_: str, comment: str | None, category: str | None, expected: str | None
 ) -> None:
     assert observed_protection(Column(name, type_, comment), category)[0] == expected
+
+
+def test_value_evidence_raises_and_lowers(tmp_path: Path) -> None:
+    from plaudit.catalog.taxonomy import builtin_taxonomy
+    from plaudit.facts import apply_value_evidence
+    from plaudit.model import DataCheck
+
+    model = scan_text(
+        "CREATE TABLE t (ext2 VARCHAR(32), card_no VARCHAR(19), note VARCHAR(32));",
+        path="t.sql",
+        dialect="mysql",
+    )
+    catalog = load_catalog([_catalog(tmp_path)])
+    columns = classify_model(model, catalog, Classifier())
+    by_name = {c.column.name: c for c in columns}
+    assert by_name["ext2"].category is None and by_name["card_no"].category == "account.bank_card"
+    checks = [
+        DataCheck(
+            "detectors", by_name["ext2"].resource, 200, 170, {"resident_id": {"matched": 170, "rate": 0.85}}
+        ),
+        DataCheck(
+            "detectors", by_name["card_no"].resource, 200, 0, {"bank_card": {"matched": 0, "rate": 0.0}}
+        ),
+        DataCheck("detectors", by_name["note"].resource, 10, 1, {"mobile": {"matched": 1, "rate": 0.1}}),
+    ]
+    apply_value_evidence(columns, checks, builtin_taxonomy())
+    assert by_name["ext2"].category == "identity.national_id"
+    assert by_name["ext2"].evidence[-1].source == "value"
+    assert by_name["card_no"].confidence < 0.6 and by_name["card_no"].evidence[-1].weight < 0
+    assert by_name["note"].category is None  # one mobile-like value in ten is not a phone column
+    facts = build_facts(model, catalog, columns, mode="scan-db", target="t", now=NOW, data_checks=checks)
+    ext2 = next(c for c in facts["columns"] if c["column"] == "ext2")
+    assert ext2["detected"]["category"] == "identity.national_id" and not ext2["in_catalog"]
+
+
+def _catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.yaml"
+    path.write_text("tables: {}\n", encoding="utf-8")
+    return path

@@ -248,11 +248,7 @@ def _column_facts(col: ClassifiedColumn, declared: Any, taxonomy: Taxonomy) -> d
         "pci": cat.pci if cat else None,
         "confidence": round(col.confidence, 3),
         "in_catalog": col.in_catalog,
-        "detected": (
-            {"category": col.detected.category, "confidence": round(col.detected.confidence, 3)}
-            if col.detected.category
-            else None
-        ),
+        "detected": _detected(col),
         "catalog": (
             {"category": declared.category, "level": declared.level, "protection": declared.protection}
             if declared is not None
@@ -261,6 +257,16 @@ def _column_facts(col: ClassifiedColumn, declared: Any, taxonomy: Taxonomy) -> d
         "protection": declared_method or method or "none",
         "observed": {"encryption_marker": marker is not None, "marker": marker},
     }
+
+
+def _detected(col: ClassifiedColumn) -> dict[str, Any] | None:
+    """plaudit's own verdict: for a column outside the catalog it includes value evidence; for a listed
+    column it is the name/comment verdict, which the policies compare with the catalog's word."""
+    if not col.in_catalog:
+        return {"category": col.category, "confidence": round(col.confidence, 3)} if col.category else None
+    if col.detected.category:
+        return {"category": col.detected.category, "confidence": round(col.detected.confidence, 3)}
+    return None
 
 
 def _catalog_entries(
@@ -375,3 +381,72 @@ def plan_data_checks(
             )
         )
     return column_targets, table_targets
+
+
+# Detectors with a checksum (or a format no other data has) can name a column's content by themselves;
+# the others (mobile, e-mail, IP) need most of the sample to agree before they overrule the name.
+_CHECKSUMMED = {"resident_id", "bank_card", "track"}
+_RAISE_RATE = {"checksummed": 0.05, "plain": 0.5}
+_LOWER_MIN_SAMPLED = 20
+
+
+def apply_value_evidence(
+    columns: list[ClassifiedColumn], checks: Sequence[DataCheck], taxonomy: Taxonomy, threshold: float = 0.5
+) -> None:
+    """Let sampled values raise or lower the classification of columns the catalog does not describe.
+
+    A column named `ext2` whose values are valid resident ID numbers becomes an ID column; a column named
+    like a card number whose values are never Luhn-valid card numbers loses confidence. The catalog's word
+    is never changed: drift between the catalog and the data is for the policies (JRT0171-CLASS-DRIFT).
+    """
+    from plaudit.catalog.detectors import DETECTORS
+
+    by_resource = {c.resource: c for c in checks if c.check == "detectors" and not c.error and c.sampled}
+    for col in columns:
+        check = by_resource.get(col.resource)
+        if check is None or col.in_catalog:
+            continue
+        rates = {
+            name: float(stats.get("rate", 0.0))
+            for name, stats in check.details.items()
+            if isinstance(stats, dict) and name in DETECTORS and not DETECTORS[name].context_only
+        }
+        best = max(
+            (n for n in rates if DETECTORS[n].category),
+            key=lambda n: (n in _CHECKSUMMED, rates[n]),
+            default=None,
+        )
+        if best is not None:
+            rate = rates[best]
+            category = DETECTORS[best].category
+            needed = _RAISE_RATE["checksummed" if best in _CHECKSUMMED else "plain"]
+            if category and rate >= needed and category in taxonomy:
+                detail = f"{rate:.0%} of {check.sampled} sampled values pass the {best} validator"
+                if col.category != category:
+                    col.category = category
+                    col.level = taxonomy[category].level
+                    col.confidence = min(0.99, 0.6 + 0.4 * rate)
+                else:
+                    col.confidence = max(col.confidence, min(0.99, 0.8 + 0.2 * rate))
+                col.evidence.append(Evidence("value", detail, rate))
+                continue
+        # Lower only what a validator could have confirmed, and only for values that are not protected:
+        # ciphertext and masked values never validate, and that is the point of protecting them.
+        expected = [n for n, d in DETECTORS.items() if d.category == col.category and not d.context_only]
+        if (
+            col.category
+            and expected
+            and check.sampled >= _LOWER_MIN_SAMPLED
+            and all(rates.get(n, 0.0) == 0.0 for n in expected)
+            and observed_protection(col.column, col.category)[0] is None
+        ):
+            col.confidence *= 0.5
+            col.evidence.append(
+                Evidence(
+                    "value",
+                    f"none of {check.sampled} sampled values passes the {expected[0]} validator",
+                    -0.5,
+                )
+            )
+            if col.confidence < threshold:
+                col.category, col.level = None, None

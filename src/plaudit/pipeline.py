@@ -16,7 +16,7 @@ from typing import Any
 from plaudit import __version__
 from plaudit.catalog.classify import Classifier
 from plaudit.catalog.loader import Catalog, load_catalog
-from plaudit.facts import ClassifiedColumn, build_facts, classify_model
+from plaudit.facts import ClassifiedColumn, apply_value_evidence, build_facts, classify_model
 from plaudit.model import DataCheck, SchemaModel, Severity
 from plaudit.policies.engine import PolicySet, evaluate, load_policies
 
@@ -77,6 +77,7 @@ def audit(
     now = options.now or started
     columns = classify_model(model, catalog, classifier, target)
     checks = list(data_step(model, catalog, columns)) if data_step else []
+    apply_value_evidence(columns, checks, catalog.taxonomy, options.threshold)
     facts = build_facts(model, catalog, columns, mode=mode, target=target, now=now, data_checks=checks)
     violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
     return _report(
