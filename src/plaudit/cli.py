@@ -229,7 +229,7 @@ def scan_db(
     from concurrent.futures import ThreadPoolExecutor
 
     from plaudit.history import RunStore, track
-    from plaudit.pipeline import DbTarget, audit_database
+    from plaudit.pipeline import DbTarget, Observed, judge, observe_database
 
     config = load_config(config_path)
     options = _options(config, catalog, policies, no_builtin_policies)
@@ -250,9 +250,9 @@ def scan_db(
     level = fail_level or config.fail_level
     timeout = statement_timeout or config.statement_timeout
 
-    def one(target: DbTarget, progress: Callable[[str], None] | None) -> tuple[dict[str, Any] | None, int]:
+    def observe(target: DbTarget, progress: Callable[[str], None] | None) -> Observed | PlauditError:
         try:
-            report = audit_database(
+            return observe_database(
                 target,
                 options=options,
                 prepared=prepared,
@@ -262,31 +262,41 @@ def scan_db(
                 progress=progress,
             )
         except PlauditError as err:
-            # One unreachable database must not hide the others: report it and go on (exit 2 at the end).
-            click.echo(f"plaudit: error: {err}", err=True)
-            if err.hint:
-                click.echo(f"  hint: {err.hint}", err=True)
             if len(targets) == 1:
                 raise
-            return None, EXIT_ERROR
-        if history is None:
-            return report, exit_code(report, level)
-        return report, track(report, history, fail_level=level, fail_on=fail_on)
+            return err
 
     try:
-        with _progress() as progress, ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
-            results = list(pool.map(lambda t: one(t, progress), targets))
+        # Reading databases runs side by side; judging stays on this thread (the Rego engine is bound
+        # to the thread that compiled it).
+        with _progress() as progress:
+            if jobs == 1 or len(targets) == 1:
+                observed = [observe(t, progress) for t in targets]
+            else:
+                with ThreadPoolExecutor(max_workers=min(jobs, len(targets))) as pool:
+                    observed = list(pool.map(lambda t: observe(t, progress), targets))
+        codes = []
+        for index, (target, result) in enumerate(zip(targets, observed, strict=True)):
+            if isinstance(result, PlauditError):
+                # One unreachable database must not hide the others: report it and go on (exit 2).
+                click.echo(f"plaudit: error: {result}", err=True)
+                if result.hint:
+                    click.echo(f"  hint: {result.hint}", err=True)
+                codes.append(EXIT_ERROR)
+                continue
+            report = judge(result, options=options, prepared=prepared)
+            if history is None:
+                codes.append(exit_code(report, level))
+            else:
+                codes.append(track(report, history, fail_level=level, fail_on=fail_on))
+            destination = out
+            if out and len(targets) > 1:
+                destination = str(Path(out) / f"{target.name or f'target-{index + 1}'}.json")
+            _emit(report, fmt, destination)
     finally:
         if history is not None:
             history.close()
-    for index, (target, (report, _code)) in enumerate(zip(targets, results, strict=True)):
-        if report is None:
-            continue
-        destination = out
-        if out and len(targets) > 1:
-            destination = str(Path(out) / f"{target.name or f'target-{index + 1}'}.json")
-        _emit(report, fmt, destination)
-    sys.exit(max(code for _, code in results))
+    sys.exit(max(codes))
 
 
 @contextlib.contextmanager

@@ -56,6 +56,67 @@ def prepare(options: Options) -> tuple[Catalog, PolicySet, Classifier]:
     return catalog, policies, classifier
 
 
+@dataclass
+class Observed:
+    """Everything learned about one target before judging it: the work that may run in a worker thread.
+
+    Judging (`judge`) stays on the calling thread: the in-process Rego engine may only be used, and
+    dropped, by the thread that built it.
+    """
+
+    model: SchemaModel
+    mode: str
+    target: str
+    started: dt.datetime
+    columns: list[ClassifiedColumn]
+    checks: list[DataCheck]
+
+
+def observe(
+    model: SchemaModel,
+    *,
+    mode: str,
+    target: str,
+    options: Options,
+    prepared: tuple[Catalog, PolicySet, Classifier],
+    started: dt.datetime | None = None,
+    data_step: DataStep | None = None,
+) -> Observed:
+    """Classify a scanned target and, when `data_step` is given, sample its data (the nightly job of
+    SPEC §1); data checks return counts only and record per-object failures in `model.errors`."""
+    catalog, _, classifier = prepared
+    columns = classify_model(model, catalog, classifier, target)
+    checks = list(data_step(model, catalog, columns)) if data_step else []
+    apply_value_evidence(columns, checks, catalog.taxonomy, options.threshold)
+    return Observed(model, mode, target, started or utcnow(), columns, checks)
+
+
+def judge(
+    observed: Observed, *, options: Options, prepared: tuple[Catalog, PolicySet, Classifier]
+) -> dict[str, Any]:
+    """Build the facts, evaluate the policies and assemble the report."""
+    catalog, policies, _ = prepared
+    model = observed.model
+    now = options.now or observed.started
+    facts = build_facts(
+        model, catalog, observed.columns, mode=observed.mode, target=observed.target, now=now,
+        data_checks=observed.checks,
+    )  # fmt: skip
+    violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
+    return _report(
+        mode=observed.mode,
+        target=observed.target,
+        started=observed.started,
+        catalog=catalog,
+        policies=policies,
+        columns=observed.columns,
+        violations=violations,
+        errors=[e.to_json() for e in model.errors],
+        waivers=facts["waivers"],
+        data_checks=facts["data_checks"],
+    )
+
+
 def audit(
     model: SchemaModel,
     *,
@@ -66,32 +127,18 @@ def audit(
     started: dt.datetime | None = None,
     data_step: DataStep | None = None,
 ) -> dict[str, Any]:
-    """Classify, judge and report one scanned target.
-
-    `data_step`, when given, samples the target's data once the columns are classified (the nightly job
-    of SPEC §1); it returns counts-only `DataCheck` results and records per-object failures in
-    `model.errors`.
-    """
-    started = started or utcnow()
-    catalog, policies, classifier = prepared or prepare(options)
-    now = options.now or started
-    columns = classify_model(model, catalog, classifier, target)
-    checks = list(data_step(model, catalog, columns)) if data_step else []
-    apply_value_evidence(columns, checks, catalog.taxonomy, options.threshold)
-    facts = build_facts(model, catalog, columns, mode=mode, target=target, now=now, data_checks=checks)
-    violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
-    return _report(
+    """Classify, sample (optionally), judge and report one scanned target."""
+    prepared = prepared or prepare(options)
+    observed = observe(
+        model,
         mode=mode,
         target=target,
+        options=options,
+        prepared=prepared,
         started=started,
-        catalog=catalog,
-        policies=policies,
-        columns=columns,
-        violations=violations,
-        errors=[e.to_json() for e in model.errors],
-        waivers=facts["waivers"],
-        data_checks=facts["data_checks"],
+        data_step=data_step,
     )
+    return judge(observed, options=options, prepared=prepared)
 
 
 def classify_only(
@@ -185,7 +232,7 @@ class DbTarget:
     exclude: Sequence[str] = ()
 
 
-def audit_database(
+def observe_database(
     target: DbTarget,
     *,
     options: Options,
@@ -194,8 +241,9 @@ def audit_database(
     sample: int = 1000,
     statement_timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """The nightly job for one database: inventory, classify, sample (unless `data` is off), judge."""
+) -> Observed:
+    """The nightly job for one database up to judging: inventory, classify, sample (unless `data` is
+    off). Safe in a worker thread; pass the result to `judge` on the main thread."""
     from plaudit.scanners.database import create_readonly_engine, redact_url, scan_database
 
     started = utcnow()
@@ -231,7 +279,7 @@ def audit_database(
             finally:
                 engine.dispose()
 
-    return audit(
+    return observe(
         model,
         mode="scan-db",
         target=shown,
