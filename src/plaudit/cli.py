@@ -422,7 +422,8 @@ def demo(out_dir: str) -> None:
     """Build a synthetic consumer-finance SQLite database, scan it with the bundled catalog, report."""
     from plaudit.demo.run import run_demo
 
-    summary = run_demo(Path(out_dir), color=sys.stdout.isatty())
+    with _progress() as progress:
+        summary = run_demo(Path(out_dir), color=sys.stdout.isatty(), progress=progress)
     click.echo(summary, nl=False)
     sys.exit(EXIT_OK)
 

@@ -241,6 +241,7 @@ def observe_database(
     sample: int = 1000,
     statement_timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
+    mode: str = "scan-db",
 ) -> Observed:
     """The nightly job for one database up to judging: inventory, classify, sample (unless `data` is
     off). Safe in a worker thread; pass the result to `judge` on the main thread."""
@@ -281,7 +282,7 @@ def observe_database(
 
     return observe(
         model,
-        mode="scan-db",
+        mode=mode,
         target=shown,
         options=options,
         prepared=prepared,

@@ -22,10 +22,11 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     # The demo plants problems of several kinds; each must be found.
     assert {"untagged_pii", "catalog_stale", "unencrypted_sensitive", "prohibited_storage"} <= kinds
     assert {"retention_undeclared", "missing_purpose_or_basis"} & kinds
-    assert report["summary"]["waived"] >= 1
-    assert any(w["status"] == "expired" for w in report["waivers"])
-    assert report["summary"]["classified"] >= 20
-    assert "Violations" in result.output and "report.json" in result.output
+    # Problems only sampling can find: the demo runs the data checks too.
+    assert {"plaintext_in_protected_column", "retention_exceeded"} <= kinds
+    assert report["data_checks"]
+    exemplars = [c["details"].get("masked_exemplar") for c in report["data_checks"]]
+    assert all("*" in e for e in exemplars if isinstance(e, str))
 
     # The auditor never leaks what it audits: no identifier held in the database appears in any output.
     texts = [result.output] + [p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix != ".db"]
