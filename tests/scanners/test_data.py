@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
 import random
 import sqlite3
 import uuid
@@ -28,6 +27,7 @@ from plaudit.model import ColumnTarget, DataCheck, ScanError, TableTarget
 from plaudit.scanners import data as data_mod
 from plaudit.scanners.data import parse_period, run_data_checks
 from plaudit.scanners.database import create_readonly_engine
+from servers import SERVERS, server_engine
 
 pytest.importorskip("great_expectations")
 
@@ -411,30 +411,11 @@ def test_parse_period(period: str, cutoff: str) -> None:
 
 # -- real servers ----------------------------------------------------------------------------------------
 
-SERVERS = {
-    "postgresql": ("psycopg", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": ("pymysql", "mysql+pymysql://root@127.0.0.1:3306/test"),
-}
-
-
-def _server_engine(kind: str) -> tuple[Engine, str]:
-    module, url = SERVERS[kind]
-    try:
-        __import__(module)
-        engine = create_engine(url)
-        with engine.connect():
-            pass
-    except Exception as err:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"{kind} not available: {type(err).__name__}")
-    return engine, url
-
 
 @pytest.mark.db
 @pytest.mark.parametrize("kind", sorted(SERVERS))
 def test_real_server_counts_bounds_and_no_leak(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    rw, url = _server_engine(kind)
+    rw, url = server_engine(kind)
     schema = f"plaudit_data_{uuid.uuid4().hex[:8]}"
     with rw.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))

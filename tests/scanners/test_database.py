@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, exc, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import exc, text
 
 from plaudit.errors import ConfigError, PlauditError, ScanConnectionError
 from plaudit.scanners.database import create_readonly_engine, redact_url, scan_database
+from servers import SERVERS, server_engine
 
 DDL = """
 CREATE TABLE customer (
@@ -245,31 +244,11 @@ def test_a_file_that_is_not_a_database_is_a_connection_error(tmp_path: Path) -> 
 
 # -- real servers (SPEC §8: PostgreSQL and MariaDB on 127.0.0.1) ---------------------------------------
 
-SERVERS = {
-    "postgresql": ("psycopg", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": ("pymysql", "mysql+pymysql://root@127.0.0.1:3306/test"),
-}
-
-
-def _server_engine(kind: str) -> tuple[Engine, str]:
-
-    module, url = SERVERS[kind]
-    try:
-        __import__(module)
-        engine = create_engine(url)
-        with engine.connect():
-            pass
-    except Exception as err:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"{kind} not available: {type(err).__name__}")
-    return engine, url
-
 
 @pytest.mark.db
 @pytest.mark.parametrize("kind", sorted(SERVERS))
 def test_real_server_inventory_comments_and_read_only(kind: str) -> None:
-    engine, url = _server_engine(kind)
+    engine, url = server_engine(kind)
     schema = f"plaudit_scan_{uuid.uuid4().hex[:8]}"
     setup = [
         f"CREATE SCHEMA {schema}",
@@ -340,6 +319,6 @@ def test_real_server_refused_connection_hides_password(kind: str) -> None:
 def test_bare_urls_use_the_driver_plaudit_installs(kind: str, bare_url: str) -> None:
     # Users write `mysql://` and `postgresql://`; the extras install PyMySQL and psycopg 3, not the
     # SQLAlchemy defaults (mysqlclient, psycopg2).
-    _server_engine(kind)[0].dispose()
+    server_engine(kind)[0].dispose()
     model = scan_database(bare_url, include=["nothing_matches_this.*"])
     assert model.errors == []

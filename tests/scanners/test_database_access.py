@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, exc, text
+from sqlalchemy import exc, text
 from sqlalchemy.engine import Engine
 
 from plaudit.errors import ScanConnectionError
@@ -23,27 +22,9 @@ from plaudit.model import SchemaModel
 from plaudit.pipeline import Options, audit
 from plaudit.scanners import database
 from plaudit.scanners.database import create_readonly_engine, redact_url, scan_database
-
-SERVERS = {
-    "postgresql": ("psycopg", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": ("pymysql", "mysql+pymysql://root@127.0.0.1:3306/test"),
-}
+from servers import server_engine
 
 SECRET = "n0t-a-real-passw0rd"
-
-
-def _server_engine(kind: str) -> tuple[Engine, str]:
-    module, url = SERVERS[kind]
-    try:
-        __import__(module)
-        engine = create_engine(url)
-        with engine.connect():
-            pass
-    except Exception as err:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"{kind} not available: {type(err).__name__}")
-    return engine, url
 
 
 def _run(engine: Engine, statements: list[str]) -> None:
@@ -74,7 +55,7 @@ def _grants(model: SchemaModel, table: str) -> set[tuple[str, str, tuple[str, ..
 def pg_schema() -> Iterator[tuple[Engine, str, str, str]]:
     """A schema with a PI table (customer, RLS on, SELECT to PUBLIC, a column grant to a role) and a
     table without PI (branch, SELECT to PUBLIC)."""
-    engine, url = _server_engine("postgresql")
+    engine, url = server_engine("postgresql")
     schema, role = _name("plaudit_acl"), _name("plaudit_reader")
     try:
         _run(
@@ -211,7 +192,7 @@ def test_public_grant_on_pi_table_is_reported_end_to_end(pg_schema: tuple[Engine
 
 @pytest.mark.db
 def test_mariadb_grants_and_settings() -> None:
-    engine, url = _server_engine("mariadb")
+    engine, url = server_engine("mariadb")
     schema = _name("plaudit_acl")
     app, clerk, bi = _name("plaudit_app"), _name("plaudit_clerk"), _name("plaudit_bi")
     try:
