@@ -13,7 +13,7 @@ from plaudit.reports import formats, render
 
 GOLDEN = Path(__file__).parent / "golden"
 REPORT = json.loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
-SUFFIX = {"json": "json", "table": "txt"}
+SUFFIX = {"json": "json", "table": "txt", "sarif": "sarif", "junit": "junit.xml", "markdown": "md"}
 
 
 @pytest.mark.parametrize("fmt", sorted(formats()))
