@@ -26,6 +26,7 @@ from plaudit.model import (
     Table,
     TableTarget,
 )
+from plaudit.scanners.lineage import Flow, view_flows
 
 FACTS_VERSION = "1"
 
@@ -141,8 +142,12 @@ def build_facts(
     target: str,
     now: dt.datetime,
     data_checks: Sequence[DataCheck] = (),
+    mask_functions: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The policy input document (version 1, docs/facts.md)."""
+    """The policy input document (version 1, docs/facts.md).
+
+    `mask_functions` names the deployment's own SQL mask functions for view lineage (`flows`).
+    """
     taxonomy = catalog.taxonomy
     by_table: dict[int, list[ClassifiedColumn]] = {}
     for col in columns:
@@ -154,6 +159,7 @@ def build_facts(
     found: set[tuple[int, str | None]] = set()
     scanned_name: dict[int, str] = {}  # catalog entry -> resource of the table the scan found for it
     row_security: dict[str, bool] = model.settings.get("row_security") or {}
+    table_resources: dict[int, str] = {}
 
     for table in model.tables.values():
         entry = catalog.lookup(table.schema, table.name, target)
@@ -175,6 +181,7 @@ def build_facts(
         pi = [c for c in cols if c.category]
         qualified = f"{table.schema}.{table.name}" if table.schema else table.name
         max_level = max((c.level for c in pi if c.level), key=level_rank, default=None)
+        table_resources[id(table)] = resource_name(dataset, table.schema, table.name)
         tables_facts.append(
             {
                 "resource": resource_name(dataset, table.schema, table.name),
@@ -226,7 +233,56 @@ def build_facts(
         ],
         "settings": {k: v for k, v in model.settings.items() if k != "row_security"},
         "data_checks": [check.to_json() for check in data_checks],
+        "flows": _flow_facts(view_flows(model, mask_functions), model, columns, table_resources, taxonomy),
     }
+
+
+def _flow_facts(
+    flows: list[Flow],
+    model: SchemaModel,
+    columns: list[ClassifiedColumn],
+    table_resources: dict[int, str],
+    taxonomy: Taxonomy,
+) -> list[dict[str, Any]]:
+    """The view flows that carry personal information, named the way `columns` names things.
+
+    Lineage names a source `schema.table.column` as the model spells it; the classified column with that
+    spelling gives its resource (dataset included) and category. Flows of unclassified columns only are
+    left out: no policy judges them.
+    """
+    by_source = {f"{c.table.qualified}.{c.column.name}": c for c in columns}
+    out: list[dict[str, Any]] = []
+    for flow in flows:
+        sources = [by_source[s] for s in flow.sources if s in by_source]
+        personal = [c for c in sources if c.category]
+        if not personal:
+            continue
+        view = model.tables.get(_view_key(flow.view, model))
+        categories = sorted({c.category for c in personal if c.category})
+        pci = {cat.pci for cat in (taxonomy.get(c.category) for c in personal) if cat is not None and cat.pci}
+        out.append(
+            {
+                "view": table_resources.get(id(view), flow.view) if view is not None else flow.view,
+                "column": flow.output_column,
+                "sources": [c.resource for c in sources],
+                "categories": categories,
+                "max_level": max((c.level for c in personal if c.level), key=level_rank, default=None),
+                # PAN wins over other PCI roles: the display rules judge card numbers by it.
+                "pci": "PAN" if "PAN" in pci else (sorted(pci)[0] if pci else None),
+                "masked": flow.masked,
+                "hashed": flow.hashed,
+                "mask": flow.mask,
+                "revealed_left": flow.revealed_left,
+                "revealed_right": flow.revealed_right,
+                "location": flow.location.to_json() if flow.location else None,
+            }
+        )
+    return out
+
+
+def _view_key(qualified: str, model: SchemaModel) -> tuple[str, str]:
+    schema, _, name = qualified.rpartition(".")
+    return model.key(schema or None, name)
 
 
 def _column_facts(col: ClassifiedColumn, declared: Any, taxonomy: Taxonomy) -> dict[str, Any]:
