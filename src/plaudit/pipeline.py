@@ -101,6 +101,8 @@ def judge(
     facts = build_facts(
         model, catalog, observed.columns, mode=observed.mode, target=observed.target, now=now,
         data_checks=observed.checks,
+        # Masking functions the organisation wrote itself (`policy: {mask_functions: [...]}` in the config).
+        mask_functions=tuple(options.params.get("mask_functions") or ()),
     )  # fmt: skip
     violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
     return _report(

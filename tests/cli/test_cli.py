@@ -217,3 +217,19 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) <= 2
+
+
+def test_config_declares_the_organisations_mask_functions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "s.sql").write_text(
+        "CREATE TABLE customer (id INT, mobile VARCHAR(11) COMMENT '手机号');\n"
+        "CREATE VIEW v AS SELECT corp_hide(mobile) AS m FROM customer;\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    before = json.loads(run("scan", "sql", "s.sql", "--format", "json").stdout)
+    assert any(v["rule"] == "JRT0171-DISPLAY-MASK-C2" for v in before["violations"])
+    (tmp_path / "plaudit.yaml").write_text("policy: {mask_functions: [corp_hide]}\n", encoding="utf-8")
+    after = json.loads(run("scan", "sql", "s.sql", "--format", "json").stdout)
+    assert not any(v["rule"] == "JRT0171-DISPLAY-MASK-C2" for v in after["violations"])
