@@ -353,6 +353,59 @@ def _require_inputs(paths: tuple[str, ...]) -> None:
         )
 
 
+# -------------------------------------------------------------------------------------------- check
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--base",
+    "base",
+    metavar="REF",
+    default=None,
+    help="Compare with the merge base of REF and HEAD (default: main, master, origin/main, origin/master).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["mysql", "postgres", "sqlite"]),
+    default=None,
+    help="SQL dialect (default: detected per file).",
+)
+@common_options
+@guarded
+def check(
+    paths: tuple[str, ...],
+    base: str | None,
+    dialect: str | None,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    fmt: str | None,
+    out: str | None,
+    fail_level: str | None,
+    config_path: str | None,
+) -> None:
+    """Pre-merge check: only the violations the working tree introduces since the base branch.
+
+    PATH: SQL files or migration folders (default: the whole repository).
+    """
+    from plaudit.check import run_check
+
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    prepared = prepare(options)
+    report = run_check(
+        list(paths),
+        base=base,
+        repo=Path.cwd(),
+        options=options,
+        prepared=prepared,
+        dialect=dialect or config.dialect,
+    )
+    _emit(report, fmt, out)
+    sys.exit(exit_code(report, fail_level or config.fail_level))
+
+
 # ----------------------------------------------------------------------------------------- classify
 
 
