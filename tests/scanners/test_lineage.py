@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -96,14 +95,13 @@ def test_self_referencing_views_do_not_loop() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not available")
-def test_corpus_views_are_fast_and_clean() -> None:
+def test_corpus_views_resolve_cleanly() -> None:
+    # Speed is measured by benchmarks, not asserted here.
     for name, views in (("adventureworks-pg", 80), ("pagila", 7)):
         model = scan_paths([CORPUS / name])
         before = len(model.errors)
         assert sum(1 for t in model.tables.values() if t.kind == "view" and t.view_sql) >= views
-        started = time.perf_counter()
         flows = view_flows(model)
-        assert time.perf_counter() - started < 2.0
         assert len(model.errors) == before, [e.message for e in model.errors[before:]]
         assert len({f.view for f in flows}) >= views
 
