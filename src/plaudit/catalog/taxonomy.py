@@ -14,6 +14,9 @@ from typing import Any
 
 import yaml
 
+# The C loader (libyaml) reads the dictionaries several times faster; both are safe loaders.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LEVELS = ("C1", "C2", "C3")
 
 
@@ -104,7 +107,7 @@ def _category(key: str, spec: Mapping[str, Any], base: Category | None) -> Categ
 def builtin_taxonomy() -> Taxonomy:
     """The taxonomy shipped with plaudit (SPEC §4)."""
     text = resources.files("plaudit.catalog").joinpath("taxonomy.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)["categories"]
+    raw = yaml.load(text, Loader=_LOADER)["categories"]
     return Taxonomy({key: _category(key, spec, None) for key, spec in raw.items()})
 
 
