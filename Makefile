@@ -37,7 +37,9 @@ unit: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/scan_sql.py
 	$(BIN)/python benchmarks/classification_accuracy.py
+	$(BIN)/python benchmarks/classification_accuracy.py --labels tests/catalog/labels_blind
 	$(BIN)/python benchmarks/policy_eval.py
+	$(BIN)/python benchmarks/check.py
 
 clean:
 	rm -rf $(VENV) plaudit-demo .pytest_cache .mypy_cache .ruff_cache
