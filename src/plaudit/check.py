@@ -54,6 +54,7 @@ from plaudit.scanners.sqlsplit import (
     decode_sql,
     version_key,
 )
+from plaudit.scanners.suppressions import collect_files
 
 __all__ = ["DEFAULT_BASES", "run_check"]
 
@@ -108,11 +109,16 @@ def run_check(
     base_catalog = _base_catalog(git, commit, options, top, changed_rel, catalog_rels, prepared[0])
 
     target = f"{' '.join(raw_paths)} since {ref} ({commit[:12]})"
+    # Inline suppressions are read from the working tree and judge the head only: the base is judged
+    # as committed, without them or the baseline, so its cached judgement never depends on them.
+    suppressions = collect_files(((name, head_data[i]) for i, (name, _) in enumerate(head_files)), dialect)
+    head_options = dataclasses.replace(options, suppressions=suppressions)
+    options = dataclasses.replace(options, suppressions=None, baseline=None)
     head_report = audit(
         head_model,
         mode="check",
         target=target,
-        options=options,
+        options=head_options,
         prepared=_remembering(prepared, cache),
         started=started,
     )

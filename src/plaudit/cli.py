@@ -10,18 +10,20 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from plaudit import __version__
+from plaudit.baseline import DEFAULT_BASELINE
 from plaudit.config import Config, load_config
 from plaudit.errors import ConfigError, PlauditError
 from plaudit.model import SchemaModel
 from plaudit.pipeline import EXIT_ERROR, EXIT_OK, Options, audit, classify_only, exit_code, prepare, utcnow
 from plaudit.reports import formats, render
+from plaudit.scanners.suppressions import InlineSuppressions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,9 +71,8 @@ def _internal(exc: BaseException) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def common_options(func: F) -> F:
-    """Options every scanning command takes (SPEC §2 "Common options")."""
-    decorators = [
+def _input_decorators() -> list[Callable[[F], F]]:
+    return [
         click.option(
             "--catalog",
             "catalog",
@@ -87,6 +88,22 @@ def common_options(func: F) -> F:
             help="Extra policy folder (repeatable).",
         ),
         click.option("--no-builtin-policies", is_flag=True, help="Do not load the built-in policy pack."),
+    ]
+
+
+def _config_decorator() -> Callable[[F], F]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(),
+        help="Config file (default: plaudit.yaml or [tool.plaudit], searched upward).",
+    )
+
+
+def common_options(func: F) -> F:
+    """Options every scanning command takes (SPEC §2 "Common options")."""
+    decorators = [
+        *_input_decorators(),
         click.option(
             "--format",
             "fmt",
@@ -101,16 +118,29 @@ def common_options(func: F) -> F:
             default=None,
             help="Lowest severity that makes the exit code 1 (default: high).",
         ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(),
-            help="Config file (default: plaudit.yaml or [tool.plaudit], searched upward).",
-        ),
+        _config_decorator(),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
+
+
+def input_options(func: F) -> F:
+    """The common options that choose what to judge with, without the report ones (`baseline create`
+    writes a baseline, not a report)."""
+    for decorator in reversed([*_input_decorators(), _config_decorator()]):
+        func = decorator(func)
+    return func
+
+
+def baseline_option(func: F) -> F:
+    return click.option(
+        "--baseline",
+        "baseline",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Baseline file: violations whose fingerprint it lists are waived (plaudit baseline create).",
+    )(func)
 
 
 def _options(
@@ -122,7 +152,31 @@ def _options(
         builtin_policies=config.builtin_policies and not no_builtin,
         params=config.params,
         threshold=config.threshold,
+        inline_suppressions=config.inline_suppressions,
+        forbid_suppression_levels=tuple(config.forbid_suppression_levels),
     )
+
+
+def _with_baseline(options: Options, baseline: str | None) -> Options:
+    if baseline is not None:
+        from plaudit.baseline import load_baseline
+
+        options.baseline = load_baseline(baseline)
+        options.baseline_path = baseline
+    return options
+
+
+def _collect_suppressions(paths: Sequence[str], dialect: str | None) -> InlineSuppressions:
+    """The inline suppressions of the SQL files `scan sql` reads, named as it names them."""
+    from plaudit.scanners.sql import iter_sql_files
+    from plaudit.scanners.suppressions import collect_files
+
+    def read() -> Iterator[tuple[str, bytes]]:
+        for path in iter_sql_files(list(paths)):
+            with contextlib.suppress(OSError):  # the scanner reports an unreadable file
+                yield str(path), path.read_bytes()
+
+    return collect_files(read(), dialect)
 
 
 def _emit(report: dict[str, Any], fmt: str | None, out: str | None) -> None:
@@ -164,17 +218,31 @@ def scan() -> None:
     default=None,
     help="SQL dialect (default: detected per file).",
 )
+@baseline_option
 @common_options
 @guarded
-def scan_sql(paths: tuple[str, ...], dialect: str | None, **common: Any) -> None:
-    """Scan SQL files and folders (DDL, migrations, views) replayed in version order."""
+def scan_sql(paths: tuple[str, ...], dialect: str | None, baseline: str | None, **common: Any) -> None:
+    """Scan SQL files and folders (DDL, migrations, views) replayed in version order.
+
+    Inline suppressions: -- plaudit: ignore RULE[,RULE2] reason="why"
+    """
+    _run_scan("scan-sql", *_sql_scan(paths, dialect), baseline=baseline, **common)
+
+
+def _sql_scan(
+    paths: tuple[str, ...], dialect: str | None
+) -> tuple[Callable[[Config], tuple[SchemaModel, str]], Callable[[Config], InlineSuppressions]]:
+    """What `scan sql` and `baseline create|check` read: the model, and the inline suppressions."""
     from plaudit.scanners.sql import scan_paths
 
     def scan(config: Config) -> tuple[SchemaModel, str]:
         _require_inputs(paths)
         return scan_paths(list(paths), dialect=dialect or config.dialect), " ".join(paths)
 
-    _run_scan("scan-sql", scan, **common)
+    def suppress(config: Config) -> InlineSuppressions:
+        return _collect_suppressions(paths, dialect or config.dialect)
+
+    return scan, suppress
 
 
 @scan.command("db")
@@ -315,6 +383,7 @@ def _progress() -> Iterator[Callable[[str], None] | None]:
 def _run_scan(
     mode: str,
     scan: Callable[[Config], tuple[SchemaModel, str]],
+    suppress: Callable[[Config], InlineSuppressions] | None = None,
     *,
     catalog: tuple[str, ...],
     policies: tuple[str, ...],
@@ -323,15 +392,23 @@ def _run_scan(
     out: str | None,
     fail_level: str | None,
     config_path: str | None,
+    baseline: str | None = None,
+    only_new: bool = False,
 ) -> None:
-    """What every scan command does around its scanner: configuration, catalog and policies first (so
-    a bad one fails before any input is read), then audit, report and exit code."""
+    """What every scan command does around its scanner: configuration, catalog, policies and baseline
+    first (so a bad one fails before any input is read), then audit, report and exit code."""
     config = load_config(config_path)
-    options = _options(config, catalog, policies, no_builtin_policies)
+    options = _with_baseline(_options(config, catalog, policies, no_builtin_policies), baseline)
     started = utcnow()
     prepared = prepare(options)
     model, target = scan(config)
+    if suppress is not None:
+        options.suppressions = suppress(config)
     report = audit(model, mode=mode, target=target, options=options, prepared=prepared, started=started)
+    if only_new and options.baseline is not None:
+        from plaudit.baseline import only_new as drop_accepted
+
+        report = drop_accepted(report, options.baseline)
     _emit(report, fmt, out)
     sys.exit(exit_code(report, fail_level or config.fail_level))
 
@@ -371,12 +448,14 @@ def _require_inputs(paths: tuple[str, ...]) -> None:
     default=None,
     help="SQL dialect (default: detected per file).",
 )
+@baseline_option
 @common_options
 @guarded
 def check(
     paths: tuple[str, ...],
     base: str | None,
     dialect: str | None,
+    baseline: str | None,
     catalog: tuple[str, ...],
     policies: tuple[str, ...],
     no_builtin_policies: bool,
@@ -392,7 +471,7 @@ def check(
     from plaudit.check import run_check
 
     config = load_config(config_path)
-    options = _options(config, catalog, policies, no_builtin_policies)
+    options = _with_baseline(_options(config, catalog, policies, no_builtin_policies), baseline)
     prepared = prepare(options)
     report = run_check(
         list(paths),
@@ -404,6 +483,74 @@ def check(
     )
     _emit(report, fmt, out)
     sys.exit(exit_code(report, fail_level or config.fail_level))
+
+
+# ----------------------------------------------------------------------------------------- baseline
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept today's violations by fingerprint, so that only new ones fail the build."""
+
+
+@baseline.command("create")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    help="Baseline file to write.",
+)
+@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@input_options
+@guarded
+def baseline_create(
+    paths: tuple[str, ...],
+    out: str,
+    dialect: str | None,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    config_path: str | None,
+) -> None:
+    """Run `scan sql` on PATH... and write the open violations' fingerprints to the baseline file."""
+    from plaudit.baseline import entries_of, write_baseline
+
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    started = utcnow()
+    prepared = prepare(options)
+    scan, suppress = _sql_scan(paths, dialect)
+    model, target = scan(config)
+    options.suppressions = suppress(config)
+    report = audit(model, mode="scan-sql", target=target, options=options, prepared=prepared, started=started)
+    entries = entries_of(report)
+    changed = write_baseline(Path(out), entries)
+    click.echo(
+        f"baseline {out}: {len(entries)} accepted fingerprints" + ("" if changed else " (unchanged)"),
+        err=True,
+    )
+    sys.exit(EXIT_OK)
+
+
+@baseline.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    help="Baseline file written by `plaudit baseline create`.",
+)
+@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@common_options
+@guarded
+def baseline_check(paths: tuple[str, ...], baseline_file: str, dialect: str | None, **common: Any) -> None:
+    """Run `scan sql` on PATH... and report only the violations the baseline does not accept."""
+    _run_scan("scan-sql", *_sql_scan(paths, dialect), baseline=baseline_file, only_new=True, **common)
 
 
 # ----------------------------------------------------------------------------------------- classify

@@ -30,6 +30,15 @@ _SCHEMA: dict[str, Any] = {
         "store": {"type": "string", "description": "run-history store URL (default: .plaudit/history.db)"},
         "sample": {"type": "integer", "minimum": 1},
         "statement_timeout": {"type": "number", "exclusiveMinimum": 0},
+        "suppressions": {
+            "type": "object",
+            "description": "inline `-- plaudit: ignore` comments: allowed at all, and for which levels not",
+            "additionalProperties": False,
+            "properties": {
+                "inline": {"type": "boolean"},
+                "forbid_for_levels": {"type": "array", "items": {"enum": ["C1", "C2", "C3"]}},
+            },
+        },
         "targets": {
             "type": "array",
             "description": "databases `plaudit scan db` scans when no URL is given",
@@ -77,6 +86,11 @@ class Config:
     sample: int = 1000
     statement_timeout: float = 30.0
     targets: list[Target] = field(default_factory=list)
+    #: `suppressions.inline`: false ignores every inline suppression (a central lockdown, like
+    #: sqlfluff's `disable_noqa`), so that only reviewed waivers and the baseline remain.
+    inline_suppressions: bool = True
+    #: `suppressions.forbid_for_levels`: data levels a developer may not waive inline (ANCHORS §3.5).
+    forbid_suppression_levels: list[str] = field(default_factory=lambda: ["C3"])
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -146,6 +160,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
         store=raw.get("store"),
         sample=int(raw.get("sample", 1000)),
         statement_timeout=float(raw.get("statement_timeout", 30.0)),
+        inline_suppressions=bool((raw.get("suppressions") or {}).get("inline", True)),
+        forbid_suppression_levels=list((raw.get("suppressions") or {}).get("forbid_for_levels", ["C3"])),
         targets=[
             Target(
                 url=os.path.expandvars(t["url"]),

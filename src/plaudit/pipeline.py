@@ -16,9 +16,11 @@ from typing import Any
 from plaudit import __version__
 from plaudit.catalog.classify import Classifier
 from plaudit.catalog.loader import Catalog, load_catalog
+from plaudit.catalog.taxonomy import level_rank
 from plaudit.facts import ClassifiedColumn, apply_value_evidence, build_facts, classify_model
 from plaudit.model import DataCheck, SchemaModel, Severity
 from plaudit.policies.engine import PolicySet, evaluate, load_policies
+from plaudit.scanners.suppressions import SYNTAX, InlineSuppressions
 
 #: Samples a target's data once its columns are classified; returns counts-only results.
 DataStep = Callable[[SchemaModel, Catalog, list[ClassifiedColumn]], Iterable[DataCheck]]
@@ -38,6 +40,15 @@ class Options:
     params: dict[str, Any] = field(default_factory=dict)
     threshold: float = 0.5
     now: dt.datetime | None = None
+    #: Inline `-- plaudit: ignore` comments of the scanned files (None: not collected, e.g. `scan db`).
+    suppressions: InlineSuppressions | None = None
+    #: `suppressions.inline: false` in the config: every inline suppression is ignored and reported.
+    inline_suppressions: bool = True
+    #: Data levels no inline suppression may waive (`suppressions.forbid_for_levels`).
+    forbid_suppression_levels: Sequence[str] = ("C3",)
+    #: Accepted fingerprints of a baseline file (`--baseline`) and that file's name.
+    baseline: frozenset[str] | None = None
+    baseline_path: str | None = None
 
 
 def utcnow() -> dt.datetime:
@@ -105,6 +116,13 @@ def judge(
         mask_functions=tuple(options.params.get("mask_functions") or ()),
     )  # fmt: skip
     violations = evaluate(policies, facts, params=options.params)  # each carries its stable fingerprint
+    errors = [e.to_json() for e in model.errors]
+    # Central waivers (applied by the policies) come first; inline suppressions and the baseline
+    # only waive what is still open, so a violation names the most governed reason it is accepted.
+    if options.suppressions is not None:
+        errors += apply_inline(violations, options, policies, _levels(observed.columns))
+    if options.baseline is not None:
+        apply_baseline(violations, options.baseline, options.baseline_path or "baseline")
     return _report(
         mode=observed.mode,
         target=observed.target,
@@ -113,7 +131,7 @@ def judge(
         policies=policies,
         columns=observed.columns,
         violations=violations,
-        errors=[e.to_json() for e in model.errors],
+        errors=errors,
         waivers=facts["waivers"],
         data_checks=facts["data_checks"],
     )
@@ -141,6 +159,93 @@ def audit(
         data_step=data_step,
     )
     return judge(observed, options=options, prepared=prepared)
+
+
+def _levels(columns: list[ClassifiedColumn]) -> dict[str, str]:
+    """Data level by resource: a column's own, and for a table the highest of its columns (so a
+    table-wide violation on a table holding C3 data counts as C3)."""
+    levels: dict[str, str] = {}
+    for c in columns:
+        if not c.level:
+            continue
+        levels[c.resource] = c.level
+        table = c.resource.rsplit(".", 1)[0]
+        if table not in levels or level_rank(c.level) > level_rank(levels[table]):
+            levels[table] = c.level
+    return levels
+
+
+def _problem(path: str, line: int, message: str) -> dict[str, Any]:
+    return {"path": path, "line": line, "message": message}
+
+
+def apply_inline(
+    violations: list[dict[str, Any]],
+    options: Options,
+    policies: PolicySet,
+    levels: dict[str, str],
+) -> list[dict[str, Any]]:
+    """Waive the violations inline suppressions cover; return every problem as a report error.
+
+    A suppression covers a violation when the violation is located in the suppression's statement
+    and its rule id or kind is named. It is refused, and reported, when inline suppressions are off
+    in the config, when it names an unknown rule or kind (a typo must not pass silently), or when the
+    violation's resource holds data of a forbidden level: that needs a reviewed central waiver.
+    """
+    found = options.suppressions
+    assert found is not None
+    problems = [e.to_json() for e in found.problems]
+    if not options.inline_suppressions:
+        for s in found.suppressions:
+            message = (
+                "inline suppressions are disabled (suppressions.inline: false in the config); "
+                "this one is ignored: use a central waiver"
+            )
+            problems.append(_problem(s.path, s.line, message))
+        return problems
+    known = {str(r.get("rule")) for r in policies.rules} | {str(r.get("kind")) for r in policies.rules}
+    forbidden = set(options.forbid_suppression_levels)
+    for s in found.suppressions:
+        unknown = [r for r in s.rules if r not in known]
+        if unknown:
+            message = (
+                f"invalid plaudit suppression: unknown rule id or kind {', '.join(unknown)}; it "
+                f"suppresses nothing (see `plaudit policy list`; syntax: {SYNTAX})"
+            )
+            problems.append(_problem(s.path, s.line, message))
+            continue
+        for v in violations:
+            loc = v.get("location") or {}
+            if v.get("waived") or not s.covers(loc.get("path"), loc.get("line")):
+                continue
+            if v.get("rule") not in s.rules and v.get("kind") not in s.rules:
+                continue
+            level = levels.get(str(v.get("resource")))
+            if level in forbidden:
+                message = (
+                    f"inline suppression refused: {v['rule']} on {v['resource']} concerns {level} data "
+                    "(suppressions.forbid_for_levels); add a reviewed waiver to the catalog instead"
+                )
+                problems.append(_problem(s.path, s.line, message))
+                continue
+            v["waived"] = True
+            v["waiver"] = {
+                "rule": v["rule"], "resource": v["resource"], "owner": None, "reason": s.reason,
+                "expires": None, "source": "inline", "location": s.location(),
+            }  # fmt: skip
+    # In file and line order, whichever check found the problem.
+    return sorted(problems, key=lambda p: (p["path"], p["line"] or 0))
+
+
+def apply_baseline(violations: list[dict[str, Any]], accepted: frozenset[str], path: str) -> None:
+    """Waive the open violations whose fingerprint the baseline accepted."""
+    for v in violations:
+        if not v.get("waived") and v.get("fingerprint") in accepted:
+            v["waived"] = True
+            v["waiver"] = {
+                "rule": v["rule"], "resource": v["resource"], "owner": None, "reason": "baseline",
+                "expires": None, "source": "baseline", "location": {"path": path, "line": None},
+            }  # fmt: skip
 
 
 def classify_only(
