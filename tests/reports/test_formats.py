@@ -38,3 +38,17 @@ def test_table_tells_what_an_officer_needs() -> None:
     assert "Expired waiver (suppresses nothing)" in text
     assert "migrations/V2__bad.sql:3" in text  # input problems are listed with file and line
     assert "at tests/cli/fixtures/lending_catalog.yaml:" in text  # a file location is shown
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "junit"])
+def test_inline_and_baseline_waivers_say_where_they_come_from(fmt: str) -> None:
+    report = json.loads(json.dumps(REPORT))
+    waived = [v for v in report["violations"] if v["waived"]]
+    waived[0]["waiver"] = {
+        "rule": waived[0]["rule"], "resource": waived[0]["resource"], "owner": None, "expires": None,
+        "reason": "legacy column, migration 42 drops it", "source": "inline",
+        "location": {"path": "migrations/V3__kyc.sql", "line": 7},
+    }  # fmt: skip
+    text = render(report, fmt)
+    assert "suppressed inline at migrations/V3" in text  # Markdown escapes the underscores
+    assert "None" not in text.replace("\\u", "")

@@ -29,3 +29,20 @@ def formats() -> dict[str, Renderer]:
 
 def render(report: dict[str, Any], fmt: str, *, color: bool = False) -> str:
     return formats()[fmt](report, color=color)
+
+
+def waiver_note(waiver: dict[str, Any]) -> str:
+    """How a waived violation was waived, in one line, for every format.
+
+    Catalog waivers have an owner and an expiry; inline suppressions and baseline entries have neither,
+    and say where they come from instead.
+    """
+    reason = waiver.get("reason") or "no reason given"
+    source = waiver.get("source")
+    if source == "inline":
+        loc = waiver.get("location") or {}
+        where = f" at {loc.get('path')}:{loc.get('line')}" if loc.get("path") else ""
+        return f"suppressed inline{where}: {reason}"
+    if source == "baseline":
+        return "accepted in the baseline"
+    return f"waived by {waiver.get('owner') or '?'} until {waiver.get('expires') or '?'}: {reason}"

@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import Any
 
+from plaudit.reports import waiver_note
+
 FORMAT = "junit"
 
 INPUT_SUITE = "plaudit input problems"
@@ -64,8 +66,7 @@ def _testcase(suite: ET.Element, rule: str, resource: str, found: list[dict[str,
         failure.text = _clean("\n\n".join(_body(v) for v in open_))
     else:
         waiver = found[0].get("waiver") or {}
-        note = f"waived by {waiver.get('owner', '?')} until {waiver.get('expires', '?')}: "
-        ET.SubElement(case, "skipped", message=_clean(note + (waiver.get("reason") or "no reason")))
+        ET.SubElement(case, "skipped", message=_clean(waiver_note(waiver)))
 
 
 def _body(v: dict[str, Any]) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from plaudit.reports import waiver_note
+
 FORMAT = "markdown"
 
 #: GitHub's limit on an issue or pull-request comment body, in characters.
@@ -165,11 +167,7 @@ def _waived(v: dict[str, Any]) -> str:
     where = _file_where(v.get("location"))
     if where:
         line += f" at {_code(where)}"
-    line += (
-        f": waived by {_text(w.get('owner') or '?')} until {_text(w.get('expires') or '?')}, "
-        f"{_text(w.get('reason') or 'no reason given')}"
-    )
-    return line
+    return line + ": " + _text(waiver_note(w))
 
 
 def _expired(w: dict[str, Any]) -> str:

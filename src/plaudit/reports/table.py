@@ -10,6 +10,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from plaudit.reports import waiver_note
+
 FORMAT = "table"
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
@@ -53,7 +55,7 @@ def _violations(console: Console, report: dict[str, Any]) -> None:
             console.print(Padding(Text(f"at {where}", style="dim"), (0, 0, 0, 14), expand=False))
         if v.get("waived") and v.get("waiver"):
             w = v["waiver"]
-            note = f"waived by {w['owner']} until {w['expires']}: {w['reason']}"
+            note = waiver_note(w)
             console.print(Padding(Text(note, style="dim"), (0, 0, 0, 14), expand=False))
     console.print()
 
