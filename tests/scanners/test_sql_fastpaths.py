@@ -186,4 +186,6 @@ def test_gc_thresholds_restored_after_nested_scans() -> None:
         with sqlscan._gc_tuned():
             assert gc.get_threshold()[0] >= sqlscan._GC_YOUNG or before[0] == 0
         assert gc.get_threshold()[0] >= sqlscan._GC_YOUNG or before[0] == 0
+        assert gc.get_freeze_count() > 0  # what existed before the scan is left out of collections
     assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0  # and handed back to the collector afterwards

@@ -122,6 +122,9 @@ def _gc_tuned() -> Iterator[None]:
             _gc_saved = gc.get_threshold()
             if 0 < _gc_saved[0] < _GC_YOUNG:  # 0 means automatic collection is off: leave it so
                 gc.set_threshold(_GC_YOUNG, _gc_saved[1], _gc_saved[2])
+            # Everything alive before the scan (modules, sqlglot's tables, the caller's data) cannot
+            # become garbage because of it: keep the older generations from walking it again and again.
+            gc.freeze()
         _gc_scans += 1
     try:
         yield
@@ -130,6 +133,7 @@ def _gc_tuned() -> Iterator[None]:
             _gc_scans -= 1
             if _gc_scans == 0:
                 gc.set_threshold(*_gc_saved)
+                gc.unfreeze()
 
 
 # --------------------------------------------------------------------------- public API
