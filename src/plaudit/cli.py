@@ -100,6 +100,15 @@ def _config_decorator() -> Callable[[F], F]:
     )
 
 
+#: SQL dialect of the files a command reads; detected per file when not given.
+dialect_option = click.option(
+    "--dialect",
+    type=click.Choice(["mysql", "postgres", "sqlite"]),
+    default=None,
+    help="SQL dialect (default: detected per file).",
+)
+
+
 def common_options(func: F) -> F:
     """Options every scanning command takes (SPEC §2 "Common options")."""
     decorators = [
@@ -212,12 +221,7 @@ def scan() -> None:
 
 @scan.command("sql")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--dialect",
-    type=click.Choice(["mysql", "postgres", "sqlite"]),
-    default=None,
-    help="SQL dialect (default: detected per file).",
-)
+@dialect_option
 @baseline_option
 @common_options
 @guarded
@@ -442,12 +446,7 @@ def _require_inputs(paths: tuple[str, ...]) -> None:
     default=None,
     help="Compare with the merge base of REF and HEAD (default: main, master, origin/main, origin/master).",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["mysql", "postgres", "sqlite"]),
-    default=None,
-    help="SQL dialect (default: detected per file).",
-)
+@dialect_option
 @baseline_option
 @common_options
 @guarded
@@ -503,7 +502,7 @@ def baseline() -> None:
     show_default=True,
     help="Baseline file to write.",
 )
-@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@dialect_option
 @input_options
 @guarded
 def baseline_create(
@@ -545,7 +544,7 @@ def baseline_create(
     show_default=True,
     help="Baseline file written by `plaudit baseline create`.",
 )
-@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@dialect_option
 @common_options
 @guarded
 def baseline_check(paths: tuple[str, ...], baseline_file: str, dialect: str | None, **common: Any) -> None:
@@ -559,7 +558,7 @@ def baseline_check(paths: tuple[str, ...], baseline_file: str, dialect: str | No
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--db", "db_url", help="Classify the columns of a live database instead of SQL files.")
-@click.option("--dialect", type=click.Choice(["mysql", "postgres", "sqlite"]), default=None)
+@dialect_option
 @click.option(
     "--catalog", "catalog", multiple=True, type=click.Path(), help="Catalog YAML file or folder (repeatable)."
 )

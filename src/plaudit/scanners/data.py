@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import re
 import time
 import warnings
@@ -43,6 +42,7 @@ from plaudit.catalog.detectors import DETECTORS, mask
 from plaudit.errors import MissingExtraError
 from plaudit.model import ColumnTarget, DataCheck, ScanError, TableTarget
 from plaudit.scanners import data_values as dv
+from plaudit.scanners import quiet_logger
 
 __all__ = ["PROTECTED_METHODS", "fetch_sample", "parse_period", "run_data_checks"]
 
@@ -251,15 +251,9 @@ class _GxSession:
 @contextlib.contextmanager
 def _quiet_gx() -> Iterator[None]:
     # GE warns that a generic SQL data source could be a dialect-specific one; that is intended here.
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), quiet_logger("great_expectations"):
         warnings.simplefilter("ignore")
-        logger = logging.getLogger("great_expectations")
-        level = logger.level
-        logger.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            logger.setLevel(level)
+        yield
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import logging
 import re
 import threading
 from collections import Counter
@@ -31,6 +30,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokens import Token, Tokenizer
 
 from plaudit.model import Column, Grant, Location, ScanError, SchemaModel, Table
+from plaudit.scanners import quiet_logger
 from plaudit.scanners.sqlsplit import (
     Statement,
     collect_sql_files,
@@ -85,17 +85,10 @@ def _tokenize(sql: str, dialect: str) -> list[Token]:
     return _engines(dialect)[0].tokenize(sql)
 
 
-@contextlib.contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
+def _quiet_sqlglot() -> contextlib.AbstractContextManager[None]:
     # sqlglot logs a warning for every statement it keeps as an opaque Command; we report those
     # ourselves where they matter, so the log would only be noise.
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+    return quiet_logger("sqlglot")
 
 
 #: Allocations between young-generation collections during a scan (CPython's default is 700).
