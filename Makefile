@@ -16,6 +16,8 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test,all]'
+	# The conformance oracle: Go OPA v1.20.2 embedded, test-only (its metadata claims Python >= 3.12).
+	$(PIP) --no-deps --ignore-requires-python opa-golib-python-bindings==0.4.4
 	@touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed

@@ -2,7 +2,9 @@
 
 Times `plaudit.policies.engine.evaluate()` (JSON encoding, engine clone, evaluation, decoding,
 validation, fingerprints, sorting) against the bare engine answering the same query on the same
-prepared input, in the same process, and prints both and their ratio.
+prepared input, in the same process, and prints both and their ratio. When the OPA oracle
+(opa-golib-python-bindings, Go OPA) is installed, the same input is also evaluated there and its
+time printed beside the in-process engine's (`--opa-url` adds HTTP to the OPA figure).
 
     .venv/bin/python benchmarks/policy_eval.py               # 100,000 columns
     .venv/bin/python benchmarks/policy_eval.py --columns 20000 --repeat 5
@@ -16,7 +18,8 @@ import statistics
 import time
 from typing import Any
 
-from plaudit.policies.engine import ENTRYPOINT, evaluate, load_policies
+from plaudit.policies.engine import ENTRYPOINT, PolicySet, evaluate, load_policies
+from plaudit.policies.opa import normalise_violations
 
 # (category, level, pipl_sensitive, pci, protection): a mix that trips every storage rule sometimes.
 _PROFILES: list[tuple[str | None, str | None, bool, str | None, str]] = [
@@ -179,6 +182,45 @@ def main() -> None:
     print(f"evaluate():             {api_s:8.3f} s  (median of {args.repeat})")
     print(f"raw engine eval_query:  {raw_s:8.3f} s  (median of {args.repeat})")
     print(f"ratio evaluate/raw:     {api_s / raw_s:8.2f}x")
+    _opa_oracle(policies, facts, violations, args.repeat, raw_s)
+
+
+def _opa_oracle(
+    policies: PolicySet, facts: dict[str, Any], expected: list[dict[str, Any]], repeat: int, raw_s: float
+) -> None:
+    """The same query on Go OPA (the conformance oracle, opa-golib-python-bindings), if installed.
+
+    Timed: handing the input to the engine and evaluating (what an OPA server does per request,
+    without HTTP), then plaudit's normalisation of the answer (what `evaluate_opa` adds).
+    """
+    try:
+        from opa_bindings import OpaEngine
+    except ImportError:
+        print("OPA oracle:             not installed (pip install --no-deps --ignore-requires-python "
+              "opa-golib-python-bindings==0.4.4)")  # fmt: skip
+        return
+    engine = OpaEngine()
+    for f in policies.files:
+        engine.add_policy(f.name, f.text)
+    engine.add_data({"plaudit": {"metadata": policies.metadata, "params": {}}})
+    path = ENTRYPOINT.removeprefix("data.")
+    engine.eval_document(path, {})  # warm-up: compile once, as a server does at load
+    go: list[float] = []
+    total: list[float] = []
+    decided: list[dict[str, Any]] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = engine.eval_document(path, facts)
+        go.append(time.perf_counter() - started)
+        decided = normalise_violations(found)
+        total.append(time.perf_counter() - started)
+    go_s, total_s = statistics.median(go), statistics.median(total)
+    same = "identical" if decided == expected else "DIFFERENT"
+    print(
+        f"OPA oracle eval:        {go_s:8.3f} s  (Go OPA in process, median of {repeat}; {same} violations)"
+    )
+    print(f"OPA oracle + normalise: {total_s:8.3f} s  (ratio to OPA eval {total_s / go_s:.2f}x, "
+          f"OPA eval / raw engine {go_s / raw_s:.2f}x)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -132,6 +132,17 @@ def test_second_run_marks_open_new_and_fixed(store: RunStore) -> None:
     assert third["history"]["previous_run"] == second["run"]["id"]
 
 
+def test_findings_of_rules_a_run_skipped_are_neither_fixed_nor_new_later(store: RunStore) -> None:
+    run(store, report([ID_NO, CVV], started="2026-03-01T02:00:00Z"))
+    partial = report([ID_NO], started="2026-03-02T02:00:00Z")
+    partial["selection"] = {"skipped_rules": ["PCI331-SAD-NEVER-STORED"], "overridden": []}
+    partial = run(store, partial)
+    assert partial["fixed"] == []  # the card rule did not run: its finding is not fixed
+    full = run(store, report([ID_NO, CVV], started="2026-03-03T02:00:00Z"))
+    cvv = by_resource(full)["lending.public.card.cvv"]
+    assert cvv["status"] == "open" and cvv["first_seen"] == "2026-03-01T02:00:00Z"
+
+
 def test_canonical_keys_are_kept_and_only_extended(store: RunStore) -> None:
     rep = report([ID_NO])
     before = copy.deepcopy(rep)

@@ -67,7 +67,19 @@ def write_baseline(path: Path, entries: list[dict[str, str]]) -> bool:
     return True
 
 
-def load_baseline(path: str | Path) -> frozenset[str]:
+class Accepted(frozenset[str]):
+    """The accepted fingerprints, remembering each one's rule (a run that skipped a rule cannot tell
+    whether its accepted findings are still there, so they are not stale)."""
+
+    rule_of: dict[str, str]
+
+    def __new__(cls, rules: dict[str, str]) -> Accepted:
+        accepted = super().__new__(cls, rules)
+        accepted.rule_of = dict(rules)
+        return accepted
+
+
+def load_baseline(path: str | Path) -> Accepted:
     """The accepted fingerprints; a missing or malformed file is a configuration error (exit 2): a
     baseline that silently accepted nothing would fail every build, one that accepted everything
     would pass them all."""
@@ -95,13 +107,13 @@ def load_baseline(path: str | Path) -> frozenset[str]:
             path=str(path),
             hint=_HINT,
         )
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for i, entry in enumerate(doc["fingerprints"]):
         fp = entry.get("fingerprint") if isinstance(entry, dict) else None
         if not isinstance(fp, str) or not fp:
             raise ConfigError(f"baseline entry {i + 1} has no fingerprint", path=str(path), hint=_HINT)
-        found.add(fp)
-    return frozenset(found)
+        found[fp] = str(entry.get("rule") or "")
+    return Accepted(found)
 
 
 def only_new(report: dict[str, Any], accepted: frozenset[str]) -> dict[str, Any]:
@@ -110,9 +122,12 @@ def only_new(report: dict[str, Any], accepted: frozenset[str]) -> dict[str, Any]
     kept = [v for v in report["violations"] if (v.get("waiver") or {}).get("source") != "baseline"]
     dropped = len(report["violations"]) - len(kept)
     seen = {v.get("fingerprint") for v in report["violations"]}
+    skipped = set((report.get("selection") or {}).get("skipped_rules") or ())
+    rule_of = getattr(accepted, "rule_of", {})
+    stale = [fp for fp in accepted - seen if rule_of.get(fp) not in skipped]
     out = dict(report)
     out["violations"] = kept
     out["summary"] = {**report["summary"], "waived": report["summary"].get("waived", 0) - dropped}
     # Extension of SPEC §6 for `baseline check`.
-    out["baseline"] = {"accepted": dropped, "stale": len(accepted - seen)}
+    out["baseline"] = {"accepted": dropped, "stale": len(stale)}
     return out

@@ -114,6 +114,16 @@ def run_check(
     suppressions = collect_files(((name, head_data[i]) for i, (name, _) in enumerate(head_files)), dialect)
     head_options = dataclasses.replace(options, suppressions=suppressions)
     options = dataclasses.replace(options, suppressions=None, baseline=None)
+    if base_key == head_key and base_catalog is prepared[0]:
+        # Nothing the policies read differs: the base is judged exactly like the head.
+        base_violations: list[dict[str, Any]] | None = None
+        base_columns = head_model.column_keys()
+    else:
+        base_violations, base_columns = _base_violations(
+            git, base_files, base_key, base_catalog, dialect, options, prepared, cache, target
+        )
+    # Columns the base lacks are the change's: GDPR25-SHIFT-LEFT-MIGRATION asks for their catalog entry.
+    head_model.added_columns = frozenset(head_model.column_keys() - base_columns)
     head_report = audit(
         head_model,
         mode="check",
@@ -122,13 +132,8 @@ def run_check(
         prepared=_remembering(prepared, cache),
         started=started,
     )
-    if base_key == head_key and base_catalog is prepared[0]:
-        # Nothing the policies read differs: the base is judged exactly like the head.
+    if base_violations is None:
         base_violations = [_brief(v) for v in head_report["violations"]]
-    else:
-        base_violations = _base_violations(
-            git, base_files, base_key, base_catalog, dialect, options, prepared, cache, target
-        )
     cache.save()
     unchanged = {name for name, _ in head_files} - set(changed)
     return _check_report(
@@ -481,10 +486,19 @@ def _base_violations(
     prepared: Prepared,
     cache: _Cache,
     target: str,
-) -> list[dict[str, Any]]:
-    """The base's violations, judged once per base model, catalog, policies and parameters."""
+) -> tuple[list[dict[str, Any]], set[tuple[str, str, str]]]:
+    """The base's violations and column keys, judged once per base model, catalog, policies and
+    parameters."""
     _, policies, classifier = prepared
-    judged = [key, catalog.digest, policies.digest, options.params, options.threshold, _stamp()]
+    judged = [
+        key,
+        catalog.digest,
+        policies.digest,
+        options.params,
+        options.threshold,
+        options.policy_key(),
+        _stamp(),
+    ]
     judged_key = hashlib.sha256(json.dumps(judged, sort_keys=True, default=str).encode()).hexdigest()
     cached = cache.base_report(judged_key)
     if cached is not None:
@@ -500,8 +514,9 @@ def _base_violations(
     base_prepared = _remembering((catalog, policies, classifier), cache)
     report = audit(model, mode="check", target=target, options=options, prepared=base_prepared)
     found = [_brief(v) for v in report["violations"]]
-    cache.store_base_report(judged_key, found)
-    return found
+    columns = model.column_keys()
+    cache.store_base_report(judged_key, found, columns)
+    return found, columns
 
 
 def _check_report(
@@ -666,21 +681,24 @@ class _Cache:
 
     # --- base judgements
 
-    def base_report(self, judged_key: str) -> list[dict[str, Any]] | None:
+    def base_report(self, judged_key: str) -> tuple[list[dict[str, Any]], set[tuple[str, str, str]]] | None:
         if self.root is None:
             return None
         path = self.root / "base" / f"{judged_key}.json"
         with _ignored():
             data = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(data, list):
-                return data
+            if isinstance(data, dict) and isinstance(data.get("violations"), list):
+                return data["violations"], {tuple(c) for c in data.get("columns") or ()}
         return None
 
-    def store_base_report(self, judged_key: str, found: list[dict[str, Any]]) -> None:
+    def store_base_report(
+        self, judged_key: str, found: list[dict[str, Any]], columns: set[tuple[str, str, str]]
+    ) -> None:
         if self.root is None:
             return
         path = self.root / "base" / f"{judged_key}.json"
-        self._write_bytes(path, json.dumps(found, ensure_ascii=False).encode())
+        data = {"violations": found, "columns": sorted(columns)}
+        self._write_bytes(path, json.dumps(data, ensure_ascii=False).encode())
         self._prune(self.root / "base", "*.json", _MAX_BASE_REPORTS)
 
     # --- classifications

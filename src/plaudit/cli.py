@@ -18,10 +18,21 @@ import click
 
 from plaudit import __version__
 from plaudit.baseline import DEFAULT_BASELINE
-from plaudit.config import Config, load_config
+from plaudit.config import Config, load_config, split_patterns
 from plaudit.errors import ConfigError, PlauditError
 from plaudit.model import SchemaModel
-from plaudit.pipeline import EXIT_ERROR, EXIT_OK, Options, audit, classify_only, exit_code, prepare, utcnow
+from plaudit.pipeline import (
+    EXIT_ERROR,
+    EXIT_OK,
+    Options,
+    audit,
+    classify_only,
+    exit_code,
+    failing,
+    prepare,
+    utcnow,
+)
+from plaudit.policies.engine import RulePattern, Selection
 from plaudit.reports import formats, render
 from plaudit.scanners.suppressions import InlineSuppressions
 
@@ -142,6 +153,60 @@ def input_options(func: F) -> F:
     return func
 
 
+def judge_options(func: F) -> F:
+    """Which rules judge, and where (`scan sql`, `scan db`, `check`)."""
+    decorators = [
+        click.option(
+            "--rules",
+            "rules",
+            multiple=True,
+            metavar="PATTERNS",
+            help="Only these rules: ids, globs (PCI*) or kinds; repeatable, comma lists allowed.",
+        ),
+        click.option(
+            "--skip-rules",
+            "skip_rules",
+            multiple=True,
+            metavar="PATTERNS",
+            help="Not these rules: ids, globs or kinds; repeatable, comma lists allowed.",
+        ),
+        click.option(
+            "--opa-url",
+            "opa_url",
+            metavar="URL",
+            default=None,
+            help="Evaluate on this Open Policy Agent server instead of in-process (needs plaudit[opa]).",
+        ),
+        click.option(
+            "--opa-timeout",
+            "opa_timeout",
+            type=click.FloatRange(min=0.1),
+            default=None,
+            help="Seconds per request to the OPA server (default 30).",
+        ),
+        click.option(
+            "--opa-mode",
+            "opa_mode",
+            type=click.Choice(["push", "bundle"]),
+            default="push",
+            show_default=True,
+            help="push: upload the policies first; bundle: the server already runs `plaudit policy bundle`.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _opa(url: str | None, timeout: float | None, mode: str) -> Any:
+    """The `OpaOptions` of `--opa-url`, or None for the in-process engine."""
+    if url is None:
+        return None
+    from plaudit.policies.opa import OpaOptions
+
+    return OpaOptions(url=url, mode=mode, **({"timeout": timeout} if timeout is not None else {}))  # type: ignore[arg-type]
+
+
 def baseline_option(func: F) -> F:
     return click.option(
         "--baseline",
@@ -153,7 +218,14 @@ def baseline_option(func: F) -> F:
 
 
 def _options(
-    config: Config, catalog: tuple[str, ...], policies: tuple[str, ...], no_builtin: bool
+    config: Config,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin: bool,
+    *,
+    rules: Sequence[str] = (),
+    skip_rules: Sequence[str] = (),
+    opa: Any = None,
 ) -> Options:
     return Options(
         catalog=list(catalog) or config.catalog,
@@ -163,7 +235,20 @@ def _options(
         threshold=config.threshold,
         inline_suppressions=config.inline_suppressions,
         forbid_suppression_levels=tuple(config.forbid_suppression_levels),
+        selection=_selection(config, rules, skip_rules),
+        severity=config.severity,
+        rule_fail_levels=config.rule_fail_levels,
+        overrides=config.overrides,
+        opa=opa,
     )
+
+
+def _selection(config: Config, rules: Sequence[str], skip_rules: Sequence[str]) -> Selection:
+    """`--rules` replaces the config's `policy.rules` (the command line narrows a run); `--skip-rules`
+    adds to `policy.skip_rules` (a rule the organisation skips stays skipped)."""
+    given = [RulePattern(p, "--rules") for p in split_patterns(rules)]
+    skipped = [RulePattern(p, "--skip-rules") for p in split_patterns(skip_rules)]
+    return Selection(rules=tuple(given or config.rules), skip=tuple([*config.skip_rules, *skipped]))
 
 
 def _with_baseline(options: Options, baseline: str | None) -> Options:
@@ -223,6 +308,7 @@ def scan() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @dialect_option
 @baseline_option
+@judge_options
 @common_options
 @guarded
 def scan_sql(paths: tuple[str, ...], dialect: str | None, baseline: str | None, **common: Any) -> None:
@@ -234,14 +320,21 @@ def scan_sql(paths: tuple[str, ...], dialect: str | None, baseline: str | None, 
 
 
 def _sql_scan(
-    paths: tuple[str, ...], dialect: str | None
+    paths: tuple[str, ...], dialect: str | None, *, baseline: bool = False
 ) -> tuple[Callable[[Config], tuple[SchemaModel, str]], Callable[[Config], InlineSuppressions]]:
-    """What `scan sql` and `baseline create|check` read: the model, and the inline suppressions."""
+    """What `scan sql` and `baseline create|check` read: the model, and the inline suppressions.
+
+    For a baseline every column counts as added, as at a check's base: the shift-left findings a
+    check would raise on today's columns are accepted with the rest (and are not stale afterwards).
+    """
     from plaudit.scanners.sql import scan_paths
 
     def scan(config: Config) -> tuple[SchemaModel, str]:
         _require_inputs(paths)
-        return scan_paths(list(paths), dialect=dialect or config.dialect), " ".join(paths)
+        model = scan_paths(list(paths), dialect=dialect or config.dialect)
+        if baseline:
+            model.added_columns = frozenset(model.column_keys())
+        return model, " ".join(paths)
 
     def suppress(config: Config) -> InlineSuppressions:
         return _collect_suppressions(paths, dialect or config.dialect)
@@ -275,6 +368,7 @@ def _sql_scan(
     show_default=True,
     help="Fail on new violations only, or on any.",
 )
+@judge_options
 @common_options
 @guarded
 def scan_db(
@@ -295,16 +389,29 @@ def scan_db(
     out: str | None,
     fail_level: str | None,
     config_path: str | None,
+    rules: tuple[str, ...],
+    skip_rules: tuple[str, ...],
+    opa_url: str | None,
+    opa_timeout: float | None,
+    opa_mode: str,
 ) -> None:
     """Scan live databases (SQLAlchemy URLs, or the config's `targets:` when none is given): read-only
     inventory, classification, bounded data sampling, policies; every run is kept in the history."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from plaudit.history import RunStore, track
+    from plaudit.history import RunStore
     from plaudit.pipeline import DbTarget, Observed, judge, observe_database
 
     config = load_config(config_path)
-    options = _options(config, catalog, policies, no_builtin_policies)
+    options = _options(
+        config,
+        catalog,
+        policies,
+        no_builtin_policies,
+        rules=rules,
+        skip_rules=skip_rules,
+        opa=_opa(opa_url, opa_timeout, opa_mode),
+    )
     prepared = prepare(options)
     if urls:
         targets = [DbTarget(url, include=include, exclude=exclude) for url in urls]
@@ -358,9 +465,9 @@ def scan_db(
                 continue
             report = judge(result, options=options, prepared=prepared)
             if history is None:
-                codes.append(exit_code(report, level))
+                codes.append(exit_code(report, level, options.rule_fail_levels))
             else:
-                codes.append(track(report, history, fail_level=level, fail_on=fail_on))
+                codes.append(_track(report, history, options, fail_level=level, fail_on=fail_on))
             destination = out
             if out and len(targets) > 1:
                 destination = str(Path(out) / f"{target.name or f'target-{index + 1}'}.json")
@@ -369,6 +476,20 @@ def scan_db(
         if history is not None:
             history.close()
     sys.exit(max(codes))
+
+
+def _track(report: dict[str, Any], history: Any, options: Options, *, fail_level: str, fail_on: str) -> int:
+    """`history.track` with `policy.fail_level` deciding per rule (findings of rules this run did not
+    evaluate are neither fixed nor forgotten: `history.annotate` and `RunStore.record` see to that)."""
+    from plaudit.history import annotate, exit_code_for
+
+    annotate(report, history)
+    # Each violation is already held to its own rule's level; `fail_on` then picks new or any.
+    code = exit_code_for(
+        {"violations": failing(report, fail_level, options.rule_fail_levels)}, "low", fail_on
+    )
+    history.record(report, code)
+    return int(code)
 
 
 @contextlib.contextmanager
@@ -398,11 +519,25 @@ def _run_scan(
     config_path: str | None,
     baseline: str | None = None,
     only_new: bool = False,
+    rules: tuple[str, ...] = (),
+    skip_rules: tuple[str, ...] = (),
+    opa_url: str | None = None,
+    opa_timeout: float | None = None,
+    opa_mode: str = "push",
 ) -> None:
     """What every scan command does around its scanner: configuration, catalog, policies and baseline
     first (so a bad one fails before any input is read), then audit, report and exit code."""
     config = load_config(config_path)
-    options = _with_baseline(_options(config, catalog, policies, no_builtin_policies), baseline)
+    options = _options(
+        config,
+        catalog,
+        policies,
+        no_builtin_policies,
+        rules=rules,
+        skip_rules=skip_rules,
+        opa=_opa(opa_url, opa_timeout, opa_mode),
+    )
+    options = _with_baseline(options, baseline)
     started = utcnow()
     prepared = prepare(options)
     model, target = scan(config)
@@ -414,7 +549,7 @@ def _run_scan(
 
         report = drop_accepted(report, options.baseline)
     _emit(report, fmt, out)
-    sys.exit(exit_code(report, fail_level or config.fail_level))
+    sys.exit(exit_code(report, fail_level or config.fail_level, options.rule_fail_levels))
 
 
 def _require_inputs(paths: tuple[str, ...]) -> None:
@@ -448,6 +583,7 @@ def _require_inputs(paths: tuple[str, ...]) -> None:
 )
 @dialect_option
 @baseline_option
+@judge_options
 @common_options
 @guarded
 def check(
@@ -462,6 +598,11 @@ def check(
     out: str | None,
     fail_level: str | None,
     config_path: str | None,
+    rules: tuple[str, ...],
+    skip_rules: tuple[str, ...],
+    opa_url: str | None,
+    opa_timeout: float | None,
+    opa_mode: str,
 ) -> None:
     """Pre-merge check: only the violations the working tree introduces since the base branch.
 
@@ -470,7 +611,16 @@ def check(
     from plaudit.check import run_check
 
     config = load_config(config_path)
-    options = _with_baseline(_options(config, catalog, policies, no_builtin_policies), baseline)
+    options = _options(
+        config,
+        catalog,
+        policies,
+        no_builtin_policies,
+        rules=rules,
+        skip_rules=skip_rules,
+        opa=_opa(opa_url, opa_timeout, opa_mode),
+    )
+    options = _with_baseline(options, baseline)
     prepared = prepare(options)
     report = run_check(
         list(paths),
@@ -481,7 +631,7 @@ def check(
         dialect=dialect or config.dialect,
     )
     _emit(report, fmt, out)
-    sys.exit(exit_code(report, fail_level or config.fail_level))
+    sys.exit(exit_code(report, fail_level or config.fail_level, options.rule_fail_levels))
 
 
 # ----------------------------------------------------------------------------------------- baseline
@@ -521,7 +671,7 @@ def baseline_create(
     options = _options(config, catalog, policies, no_builtin_policies)
     started = utcnow()
     prepared = prepare(options)
-    scan, suppress = _sql_scan(paths, dialect)
+    scan, suppress = _sql_scan(paths, dialect, baseline=True)
     model, target = scan(config)
     options.suppressions = suppress(config)
     report = audit(model, mode="scan-sql", target=target, options=options, prepared=prepared, started=started)
@@ -549,7 +699,9 @@ def baseline_create(
 @guarded
 def baseline_check(paths: tuple[str, ...], baseline_file: str, dialect: str | None, **common: Any) -> None:
     """Run `scan sql` on PATH... and report only the violations the baseline does not accept."""
-    _run_scan("scan-sql", *_sql_scan(paths, dialect), baseline=baseline_file, only_new=True, **common)
+    _run_scan(
+        "scan-sql", *_sql_scan(paths, dialect, baseline=True), baseline=baseline_file, only_new=True, **common
+    )
 
 
 # ----------------------------------------------------------------------------------------- classify
@@ -635,49 +787,293 @@ def policy() -> None:
     """Work with the Rego policies."""
 
 
+def _policy_sources(func: F) -> F:
+    """Which policies a `policy` subcommand reads: the built-in pack, `--policies` and the config's."""
+    decorators = [
+        click.option(
+            "--policies",
+            "policies",
+            multiple=True,
+            type=click.Path(),
+            help="Extra policy folder (repeatable).",
+        ),
+        click.option("--no-builtin-policies", is_flag=True, help="Do not load the built-in policy pack."),
+        _config_decorator(),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _shown_path(path: str | None) -> str:
+    """A path relative to the working directory when it is below it (shorter, and what a user typed)."""
+    if not path:
+        return ""
+    with contextlib.suppress(ValueError, OSError):
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    return path
+
+
+def _duration(ms: float) -> str:
+    if ms >= 1000:
+        return f"{ms / 1000:.2f}s"
+    return f"{ms:.1f}ms" if ms >= 1 else f"{ms * 1000:.0f}µs"
+
+
 @policy.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("-v", "--verbose", is_flag=True, help="List every test, not only failures.")
 @guarded
 def policy_test(paths: tuple[str, ...], verbose: bool) -> None:
-    """Run the Rego unit tests (test_* rules), like `opa test`."""
+    """Run the Rego unit tests (test_* rules), like `opa test`.
+
+    PATH: folders or files of user policies and their tests (default: the built-in pack). Exit 1 when
+    a test fails, 2 when a policy does not compile.
+    """
     from plaudit.policies.engine import load_policies, run_tests
 
     extra = [Path(p) for p in paths]
-    policy_set = load_policies([p for p in extra if p.is_dir()] or (), builtin=True)
+    policy_set = load_policies(extra, builtin=True)
     results = run_tests(policy_set, extra)
-    failed = 0
+    counts = {"PASS": 0, "FAIL": 0, "ERROR": 0}
+    last_file = None
+    printed = False
     for result in results:
-        if not result.passed:
-            failed += 1
-        if verbose or not result.passed:
-            status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
-            line = f"data.{result.package}.{result.name}: {status} ({result.duration_ms:.1f}ms)"
-            click.echo(line + (f"\n  {result.error}" if result.error else ""))
-    click.echo("-" * 80)
-    click.echo(f"PASS: {len(results) - failed}/{len(results)}" + (f", FAIL: {failed}" if failed else ""))
-    sys.exit(1 if failed else EXIT_OK)
+        status = "PASS" if result.passed else ("ERROR" if result.error else "FAIL")
+        counts[status] += 1
+        if not (verbose or status != "PASS"):
+            continue
+        # Grouped by file as `opa test` does, so a failure says where its test is.
+        if result.path != last_file:
+            if last_file is not None:
+                click.echo("")
+            click.echo(f"{_shown_path(result.path)}:")
+            last_file = result.path
+        click.echo(f"data.{result.package}.{result.name}: {status} ({_duration(result.duration_ms)})")
+        if result.error:
+            click.echo(f"  {result.error}")
+        elif status == "FAIL":
+            click.echo(
+                f"  {_shown_path(result.path)}:{result.line or 1}: {result.name} is false or undefined"
+            )
+        printed = True
+    if printed:
+        click.echo("-" * 80)
+    total = len(results)
+    for status, count in counts.items():
+        if count or (status == "PASS" and not total):
+            click.echo(f"{status}: {count}/{total}")
+    sys.exit(1 if counts["FAIL"] or counts["ERROR"] else EXIT_OK)
+
+
+def _load_for_listing(policies: tuple[str, ...], no_builtin_policies: bool, config_path: str | None) -> Any:
+    from plaudit.policies.engine import load_policies
+
+    config = load_config(config_path)
+    extra = [Path(p) for p in policies] + [Path(p) for p in config.policies]
+    return load_policies(extra, builtin=config.builtin_policies and not no_builtin_policies)
+
+
+#: What `policy list --format json` gives per rule: SPEC §2's keys first, then plaudit's additions.
+_LIST_KEYS = ("rule", "kind", "severity", "title", "references", "title_zh", "source", "package")
 
 
 @policy.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--policies", "policies", multiple=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Title language."
+)
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    metavar="PATTERNS",
+    help="Only rules matching these (ids, globs, kinds).",
+)
+@_policy_sources
 @guarded
-def policy_list(fmt: str, policies: tuple[str, ...]) -> None:
-    """List the rules: id, kind, severity, title, references."""
+def policy_list(
+    fmt: str,
+    lang: str,
+    rules: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    config_path: str | None,
+) -> None:
+    """List the rules: id, kind, severity, title, references and where each comes from."""
     import json
 
-    from plaudit.policies.engine import load_policies
+    from plaudit.policies.engine import check_patterns
 
-    rules = load_policies([Path(p) for p in policies]).rules
+    listed = _load_for_listing(policies, no_builtin_policies, config_path).rules
+    patterns = [RulePattern(p, "--rules") for p in split_patterns(rules)]
+    check_patterns(patterns, listed)
+    if patterns:
+        listed = [r for r in listed if any(p.matches(r) for p in patterns)]
     if fmt == "json":
-        keys = ("rule", "kind", "severity", "title", "references")
-        click.echo(
-            json.dumps({"rules": [{k: r.get(k) for k in keys} for r in rules]}, ensure_ascii=False, indent=2)
-        )
+        out = [{k: r.get(k) for k in _LIST_KEYS if k in r or k != "title_zh"} for r in listed]
+        click.echo(json.dumps({"rules": out}, ensure_ascii=False, indent=2))
         return
-    for r in rules:
-        click.echo(f"{r['rule']:<32} {r['kind']:<30} {r['severity']:<9} {r['title']}")
+    width = max([len(r["rule"]) for r in listed] + [4])
+    kind_width = max([len(r["kind"]) for r in listed] + [4])
+    click.echo(
+        f"{'RULE':<{width}}  {'KIND':<{kind_width}}  {'SEVERITY':<8}  {'SOURCE':<7}  TITLE / REFERENCES"
+    )
+    for r in listed:
+        title = (r.get("title_zh") if lang == "zh" else None) or r["title"]
+        click.echo(
+            f"{r['rule']:<{width}}  {r['kind']:<{kind_width}}  {r['severity']:<8}  {r['source']:<7}  {title}"
+        )
+        if r["references"]:
+            click.echo(f"{'':<{width + kind_width + 23}}  {'; '.join(r['references'])}")
+    click.echo(f"{len(listed)} rules", err=True)
+
+
+@policy.command("explain")
+@click.argument("rule")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_policy_sources
+@guarded
+def policy_explain(
+    rule: str, fmt: str, policies: tuple[str, ...], no_builtin_policies: bool, config_path: str | None
+) -> None:
+    """One rule in full: what it checks, why, how to fix (English and Chinese), the parameters it
+    reads and the file it lives in. RULE: a rule id (any case) or its package (`storage.c2_protect`)."""
+    import json
+
+    from plaudit.policies.engine import parameters_read
+
+    policy_set = _load_for_listing(policies, no_builtin_policies, config_path)
+    every = policy_set.rules
+    wanted = rule.strip()
+    meta = next(
+        (
+            r
+            for r in every
+            if wanted.upper() == r["rule"].upper()
+            or wanted in (r["package"], r["package"].removeprefix("plaudit.rules."))
+        ),
+        None,
+    )
+    if meta is None:
+        from plaudit.policies.engine import _close_matches
+
+        raise ConfigError(f"no rule {wanted!r}", hint=_close_matches(wanted, every))
+    params = parameters_read(policy_set, meta["package"])
+    if fmt == "json":
+        doc = {k: v for k, v in meta.items()}
+        doc["parameters"] = [{"name": n, "default": d} for n, d in params]
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    lines = [f"{meta['rule']}: {meta['title']}"]
+    if meta.get("title_zh"):
+        lines.append(f"{' ' * len(meta['rule'])}  {meta['title_zh']}")
+    lines += [
+        "",
+        f"kind:        {meta['kind']}",
+        f"severity:    {meta['severity']}",
+        f"package:     {meta['package']}",
+        f"source:      {meta['source']}",
+        f"file:        {_shown_path(meta['path'])}",
+        "references:  " + ("\n             ".join(meta["references"]) or "(none)"),
+    ]
+    for label, key in (
+        ("description", "description"),
+        ("description (zh)", "description_zh"),
+        ("remediation", "remediation"),
+        ("remediation (zh)", "remediation_zh"),
+    ):
+        if meta.get(key):
+            lines += ["", f"{label}:", *(f"  {t}" for t in _wrap(meta[key]))]
+    lines += ["", "parameters (plaudit.yaml `policy: {params: ...}`):"]
+    lines += [f"  {n} (default {d})" for n, d in params] or ["  (none)"]
+    click.echo("\n".join(lines))
+
+
+def _wrap(text: str) -> list[str]:
+    import textwrap
+
+    # Chinese has no spaces to break at: leave it to the terminal.
+    return textwrap.wrap(text, 100) if text.isascii() else [text]
+
+
+@policy.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--no-builtin-policies", is_flag=True, help="Do not check rule ids against the built-in pack.")
+@_config_decorator()
+@guarded
+def policy_check(paths: tuple[str, ...], no_builtin_policies: bool, config_path: str | None) -> None:
+    """Lint user policies: parse errors, METADATA (title, kind, severity, references, remediation),
+    rule ids unique (also against the built-in pack), package naming, a `_test.rego` beside each
+    rule. Prints `path:line: message` per problem; exit 2 when there is any.
+
+    PATH: policy folders or files (default: the config's `policies:`).
+    """
+    from plaudit.policies.engine import lint_policies
+
+    config = load_config(config_path)
+    folders = [Path(p) for p in paths] or [Path(p) for p in config.policies]
+    if not folders:
+        raise ConfigError(
+            "no policy folder to check",
+            hint="plaudit policy check policies/ (or list `policies:` in plaudit.yaml)",
+        )
+    problems, files = lint_policies(folders, builtin=not no_builtin_policies)
+    for problem in problems:
+        click.echo(f"{_shown_path(problem.path)}:{problem.line or 1}: {problem.message}")
+    if problems:
+        click.echo(f"plaudit: {len(problems)} problem(s) in {files} policy file(s)", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{files} policy file(s) checked: no problems", err=True)
+    sys.exit(EXIT_OK)
+
+
+@policy.command("bundle")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default="plaudit-bundle.tar.gz",
+    show_default=True,
+    help="Bundle file to write.",
+)
+@input_options
+@guarded
+def policy_bundle(
+    out: str,
+    catalog: tuple[str, ...],
+    policies: tuple[str, ...],
+    no_builtin_policies: bool,
+    config_path: str | None,
+) -> None:
+    """Write an OPA bundle (.tar.gz) of the policies and their parameters, for an OPA server that
+    plaudit then queries with `--opa-url URL --opa-mode bundle`."""
+    from plaudit.pipeline import policy_params
+    from plaudit.policies.bundle import write_bundle
+
+    config = load_config(config_path)
+    options = _options(config, catalog, policies, no_builtin_policies)
+    catalog_, policy_set, _ = prepare(options)
+    path = write_bundle(policy_set, policy_params(options, catalog_), Path(out))
+    click.echo(
+        f"bundle written to {path} ({len(policy_set.rules)} rules, revision {policy_set.digest})", err=True
+    )
+    sys.exit(EXIT_OK)
+
+
+def _register_report_command() -> None:
+    """`plaudit report` lives in its own module (it pulls in the HTML templates); it joins the CLI
+    when that module is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("plaudit.report_command") is None:
+        return
+    from plaudit.report_command import report
+
+    cli.add_command(report)
+
+
+_register_report_command()
 
 
 def main() -> None:

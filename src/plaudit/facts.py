@@ -22,11 +22,12 @@ from plaudit.model import (
     ColumnTarget,
     DataCheck,
     Evidence,
+    Operation,
     SchemaModel,
     Table,
     TableTarget,
 )
-from plaudit.scanners.lineage import Flow, view_flows
+from plaudit.scanners.lineage import Flow, query_flows, view_flows
 
 FACTS_VERSION = "1"
 
@@ -205,13 +206,18 @@ def build_facts(
                 found.add((id(entry), col.column.name.lower()))
             column_facts.append(_column_facts(col, declared, taxonomy))
 
+    if model.added_columns is not None:  # a pre-merge check: which columns the change adds
+        for col, fact in zip(columns, column_facts, strict=True):
+            key = model.key(col.table.schema, col.table.name)
+            fact["added"] = (key[0], key[1], col.column.name.lower()) in model.added_columns
+
     return {
         "schema_version": FACTS_VERSION,
         "run": {"mode": mode, "now": now.isoformat().replace("+00:00", "Z"), "target": target},
         "taxonomy": taxonomy.to_json(),
         "tables": tables_facts,
         "columns": column_facts,
-        "catalog_entries": _catalog_entries(catalog, matched_files, found, scanned_name),
+        "catalog_entries": _catalog_entries(catalog, matched_files, found, scanned_name, model),
         "waivers": [
             {
                 **w.to_json(),
@@ -234,6 +240,9 @@ def build_facts(
         "settings": {k: v for k, v in model.settings.items() if k != "row_security"},
         "data_checks": [check.to_json() for check in data_checks],
         "flows": _flow_facts(view_flows(model, mask_functions), model, columns, table_resources, taxonomy),
+        "operations": _operation_facts(
+            model, catalog, columns, table_resources, taxonomy, target=target, mask_functions=mask_functions
+        ),
     }
 
 
@@ -278,6 +287,134 @@ def _flow_facts(
             }
         )
     return out
+
+
+def _operation_facts(
+    model: SchemaModel,
+    catalog: Catalog,
+    columns: list[ClassifiedColumn],
+    table_resources: dict[int, str],
+    taxonomy: Taxonomy,
+    *,
+    target: str,
+    mask_functions: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The statements the migration rules judge (docs/facts.md, "Operations"), those that touch
+    personal information or a table the catalog describes; the rest would only make the input larger.
+    """
+    by_table: dict[int, dict[str, ClassifiedColumn]] = {}
+    for col in columns:
+        by_table.setdefault(id(col.table), {})[col.column.name.lower()] = col
+    by_key = {id(c): f"{c.table.qualified}.{c.column.name}" for c in columns}
+    by_source = {by_key[id(c)]: c for c in columns}
+
+    def table_facts(op: Operation) -> dict[str, Any]:
+        table = model.get(op.schema, op.table)
+        entry = catalog.lookup(op.schema, op.table, target)
+        if table is not None and id(table) in table_resources:
+            resource = table_resources[id(table)]
+        else:
+            dataset = entry.dataset if entry else catalog.dataset_for(op.schema, target)
+            resource = resource_name(dataset, op.schema, op.table)
+        personal = [c for c in by_table.get(id(table), {}).values() if c.category] if table else []
+        return {
+            "op": op.op,
+            "statement": op.statement,
+            "resource": resource,
+            "schema": op.schema,
+            "table": op.table,
+            "is_log": is_log_table(op.table),
+            "catalog": entry.to_facts() if entry else None,
+            "categories": sorted({c.category for c in personal if c.category}),
+            "max_level": max((c.level for c in personal if c.level), key=level_rank, default=None),
+            "approval": op.approval,
+            "location": op.location.to_json() if op.location else None,
+        }
+
+    def column_brief(col: ClassifiedColumn) -> dict[str, Any]:
+        cat = taxonomy.get(col.category)
+        declared = catalog.lookup(col.table.schema, col.table.name, target)
+        entry_col = declared.columns.get(col.column.name.lower()) if declared else None
+        method = (entry_col.protection or {}).get("method") if entry_col is not None else None
+        return {
+            "resource": col.resource,
+            "column": col.column.name,
+            "category": col.category,
+            "level": col.level,
+            "pci": cat.pci if cat else None,
+            "protection": method or observed_protection(col.column, col.category)[0] or "none",
+        }
+
+    def flow_brief(flow: Flow) -> dict[str, Any] | None:
+        personal = [by_source[s] for s in flow.sources if s in by_source and by_source[s].category]
+        if not personal:
+            return None
+        pci = {cat.pci for cat in (taxonomy.get(c.category) for c in personal) if cat is not None and cat.pci}
+        return {
+            "column": flow.output_column,
+            "sources": [c.resource for c in personal],
+            # Every source is stored encrypted, hashed or tokenized: what moves is not the clear value.
+            "protected": all(column_brief(c)["protection"] in _PROTECTED_AT_REST for c in personal),
+            "categories": sorted({c.category for c in personal if c.category}),
+            "max_level": max((c.level for c in personal if c.level), key=level_rank, default=None),
+            "pci": "PAN" if "PAN" in pci else (sorted(pci)[0] if pci else None),
+            "masked": flow.masked,
+            "hashed": flow.hashed,
+        }
+
+    out: list[dict[str, Any]] = []
+    for table in model.tables.values():
+        cols = by_table.get(id(table), {})
+        for names, unique, loc in table.keys if cols else ():
+            keyed = [c for name in names if (c := cols.get(name.lower())) is not None and c.category]
+            if keyed:
+                fact = table_facts(Operation("index", table.name, table.schema, location=loc))
+                fact["unique"] = unique
+                fact["columns"] = [column_brief(c) for c in keyed]
+                out.append(fact)
+    queries: list[tuple[int, Table, str]] = []
+    for op in model.operations:
+        if op.op in ("copy", "export"):
+            fact = table_facts(op)
+            into = model.get(op.schema, op.table)
+            if op.query:
+                stand_in = Table(
+                    name=f"{op.statement} at {op.location}" if op.location else str(op.statement),
+                    schema=op.schema,
+                    kind="query",
+                    location=op.location,
+                    # An INSERT without a column list fills the target's columns in order.
+                    columns=dict(into.columns) if op.op == "copy" and into is not None else {},
+                )
+                queries.append((len(out), stand_in, op.query))
+                fact["flows"] = []
+            else:  # a whole table (or some of its columns) exported as it is stored
+                cols = by_table.get(id(into), {})
+                chosen = [cols[c.lower()] for c in op.columns if c.lower() in cols] or list(cols.values())
+                stored = (
+                    Flow("", c.column.name, [by_key[id(c)]], False, None, None, None, None) for c in chosen
+                )
+                fact["flows"] = [b for f in stored if (b := flow_brief(f)) is not None]
+            out.append(fact)
+        else:  # truncate, drop, delete: judged against the table's legal retention floor
+            fact = table_facts(op)
+            if op.op == "delete":
+                fact["anchor"] = op.anchor
+                fact["older_than_days"] = op.older_than_days
+            if fact["catalog"] is not None or fact["categories"]:
+                out.append(fact)
+    if queries:
+        results = query_flows(model, [(t, sql) for _, t, sql in queries], mask_functions)
+        for (index, _, _), flows in zip(queries, results, strict=True):
+            out[index]["flows"] = [b for f in flows if (b := flow_brief(f)) is not None]
+    kept = [f for f in out if f["op"] not in ("copy", "export") or f["flows"]]
+    for fact in kept:
+        if not fact["table"]:  # an export of a query names the tables it reads
+            fact["resource"] = sorted({s.rsplit(".", 1)[0] for f in fact["flows"] for s in f["sources"]})[0]
+    return kept
+
+
+_PROTECTED_AT_REST = frozenset({"encrypted", "kdf_hash", "keyed_hash", "tokenized", "truncated"})
 
 
 def _view_key(qualified: str, model: SchemaModel) -> tuple[str, str]:
@@ -330,6 +467,7 @@ def _catalog_entries(
     matched_files: set[int],
     found: set[tuple[int, str | None]],
     scanned_name: dict[int, str],
+    model: SchemaModel,
 ) -> list[dict[str, Any]]:
     """Every table and column of the catalog files that describe this target, found or not.
 
@@ -346,26 +484,42 @@ def _catalog_entries(
             schema = table.schema or (cfile.schemas[0] if cfile.schemas and len(cfile.schemas) == 1 else None)
             table_res = scanned_name.get(id(table)) or resource_name(table.dataset, schema, table.name)
             table_found = (id(table), None) in found
-            entries.append(
-                {
-                    "resource": table_res,
-                    "kind": "table",
-                    "found": table_found,
-                    "location": table.location.to_json() if table.location else None,
-                }
-            )
+            entry: dict[str, Any] = {
+                "resource": table_res,
+                "kind": "table",
+                "found": table_found,
+                "location": table.location.to_json() if table.location else None,
+            }
+            if not table_found:
+                _mark_removed(entry, model, schema, table.name, "")
+            entries.append(entry)
             if not table_found:
                 continue
             for key, column in table.columns.items():
-                entries.append(
-                    {
-                        "resource": f"{table_res}.{column.name}",
-                        "kind": "column",
-                        "found": (id(table), key) in found,
-                        "location": column.location.to_json() if column.location else None,
-                    }
-                )
+                entry = {
+                    "resource": f"{table_res}.{column.name}",
+                    "kind": "column",
+                    "found": (id(table), key) in found,
+                    "location": column.location.to_json() if column.location else None,
+                }
+                if not entry["found"]:
+                    _mark_removed(entry, model, schema, table.name, key)
+                entries.append(entry)
     return entries
+
+
+def _mark_removed(
+    entry: dict[str, Any], model: SchemaModel, schema: str | None, table: str, column: str
+) -> None:
+    """`removed_at`: the statement that renamed or dropped what a stale entry describes, if scanned."""
+    if not model.removed:
+        return
+    key = model.key(schema, table)
+    loc = model.removed.get((key[0], key[1], column.lower()))
+    if loc is None and not schema:  # a catalog key without a schema matches the table in any schema
+        loc = next((v for (_, t, c), v in model.removed.items() if t == key[1] and c == column.lower()), None)
+    if loc is not None:
+        entry["removed_at"] = loc.to_json()
 
 
 def _expired(expires: str, now: dt.datetime) -> bool:

@@ -453,14 +453,20 @@ class RunStore:
             for attempt in range(attempts):
                 try:
                     with self.engine.begin() as conn:
-                        self._write(conn, run_row, report["violations"])
+                        self._write(conn, run_row, report["violations"], _unjudged(report))
                     return
                 except exc.OperationalError:
                     if attempt == attempts - 1:
                         raise
                 time.sleep(0.05 * (attempt + 1))
 
-    def _write(self, conn: Connection, run: dict[str, Any], violations: list[dict[str, Any]]) -> None:
+    def _write(
+        self,
+        conn: Connection,
+        run: dict[str, Any],
+        violations: list[dict[str, Any]],
+        unjudged: tuple[set[str], set[str]],
+    ) -> None:
         exists = conn.execute(sa.select(_runs.c.seq).where(_runs.c.id == run["id"])).first()
         if exists:  # only when needed: a DELETE of a missing key takes gap locks that collide with inserts
             conn.execute(sa.delete(_findings).where(_findings.c.run_id == run["id"]))
@@ -484,8 +490,32 @@ class RunStore:
                 "first_seen_run": seen.first_seen_run if seen else run["id"],
                 "first_seen_at": seen.first_seen_at if seen else run["started_at"],
             }
+        # Findings of rules this run did not judge (--skip-rules, overrides) are carried over as they
+        # were: a later full run must see them as open, not new, and this one must not call them fixed.
+        skipped, dropped = unjudged
+        for fp, f in before.items():
+            if fp not in rows and (f.rule in skipped or fp in dropped):
+                rows[fp] = {
+                    "run_id": run["id"],
+                    "fingerprint": fp,
+                    "rule": f.rule,
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "resource": f.resource,
+                    "waived": f.waived,
+                    "first_seen_run": f.first_seen_run,
+                    "first_seen_at": f.first_seen_at,
+                }
         if rows:
             conn.execute(sa.insert(_findings), list(rows.values()))
+
+
+def _unjudged(report: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """(rules skipped, fingerprints dropped by overrides) of a run with a rule selection."""
+    selection = report.get("selection") or {}
+    skipped = {str(r) for r in selection.get("skipped_rules") or ()}
+    dropped = {str(o.get("fingerprint")) for o in selection.get("overridden") or () if isinstance(o, dict)}
+    return skipped, dropped
 
 
 def annotate(report: dict[str, Any], store: RunStore) -> dict[str, Any]:
@@ -494,7 +524,8 @@ def annotate(report: dict[str, Any], store: RunStore) -> dict[str, Any]:
     Extends `report` in place and returns it. Each violation gains `status`, `first_seen` (RFC 3339; kept
     from the run that first saw it) and `previously_waived` (waived in the previous run: a lapsed waiver
     counts as new for `--fail-on new`). The report gains `fixed` (findings of the previous run that are
-    gone) and `history` (`previous_run` and the three counts). Nothing is written: `record` does that.
+    gone, leaving out those of rules this run did not judge: `report["selection"]`) and `history`
+    (`previous_run` and the three counts). Nothing is written: `record` does that.
     """
     previous_run, before = store.previous(report)
     started = _rfc3339(_parse_time(report["run"]["started_at"]))
@@ -509,8 +540,9 @@ def annotate(report: dict[str, Any], store: RunStore) -> dict[str, Any]:
         if fp not in present:  # a duplicated fingerprint is one finding, as in the store
             counts[v["status"]] += 1
             present.add(fp)
+    skipped, dropped = _unjudged(report)
     gone = sorted(
-        (f for fp, f in before.items() if fp not in present),
+        (f for fp, f in before.items() if fp not in present and f.rule not in skipped and fp not in dropped),
         key=lambda f: (-_rank(f.severity), f.rule, f.resource),
     )
     report["fixed"] = [

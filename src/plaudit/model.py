@@ -85,6 +85,9 @@ class Table:
     kind: str = "table"  # table | view
     view_sql: str | None = None
     location: Location | None = None
+    # Indexes, UNIQUE constraints and primary keys: (key columns, unique, where declared). An index keeps
+    # a second copy of its keys' values; the index rules judge the ones on sensitive columns.
+    keys: list[tuple[tuple[str, ...], bool, Location | None]] = field(default_factory=list)
 
     @property
     def qualified(self) -> str:
@@ -116,6 +119,35 @@ class ScanError:
         return {"path": self.path, "line": self.line, "message": self.message}
 
 
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs more, and the scan records thousands
+class Operation:
+    """A statement that copies, exports or destroys data, kept for the migration rules.
+
+    (Indexes live on their table, `Table.keys`; the facts present them as `index` operations.)
+    `op` is one of:
+    - `copy`: `INSERT INTO table [(columns)] SELECT …` or `CREATE TABLE table AS SELECT …`; `query` is the
+      whole INSERT statement or the CTAS query as written (parsed only when judged), whose lineage says
+      which source columns land in which target column;
+    - `export`: a bulk export (`COPY … TO`, `\\copy … to`, `SELECT … INTO OUTFILE`, `UNLOAD`,
+      `EXPORT DATA`) of the table (`columns`, or all of them) or of `query`; `statement` names the form;
+    - `truncate`, `drop`: the table's rows are destroyed;
+    - `delete`: `DELETE FROM table WHERE anchor < now() - older_than_days`.
+    `approval` is the ticket of a `-- plaudit: approved ticket="…"` annotation on the statement.
+    """
+
+    op: str
+    table: str
+    schema: str | None = None
+    columns: tuple[str, ...] = ()
+    unique: bool = False
+    query: str | None = None
+    statement: str | None = None
+    anchor: str | None = None
+    older_than_days: int | None = None
+    approval: str | None = None
+    location: Location | None = None
+
+
 @dataclass
 class SchemaModel:
     """Everything a scanner learned about one target.
@@ -129,6 +161,21 @@ class SchemaModel:
     errors: list[ScanError] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     dialect: str | None = None
+    operations: list[Operation] = field(default_factory=list)
+    # Where a table or column stopped existing under its name (renamed or dropped), keyed like
+    # `column_keys` with "" as the column of a table: a stale catalog entry points at that statement.
+    removed: dict[tuple[str, str, str], Location] = field(default_factory=dict)
+    # A pre-merge check's head: (schema, table, column), lower-cased, of the columns the base lacks.
+    added_columns: frozenset[tuple[str, str, str]] | None = None
+
+    def column_keys(self) -> set[tuple[str, str, str]]:
+        """(schema, table, column), lower-cased, of every column of every base table."""
+        return {
+            (key[0], key[1], name)
+            for key, table in self.tables.items()
+            if table.kind == "table"
+            for name in table.columns
+        }
 
     @staticmethod
     def key(schema: str | None, name: str) -> tuple[str, str]:

@@ -9,9 +9,19 @@ from typing import Any
 
 import pytest
 
-from plaudit.errors import PolicyError
+from plaudit.errors import ConfigError, PolicyError
 from plaudit.model import KINDS
-from plaudit.policies.engine import PolicySet, evaluate, fingerprint, load_policies, run_tests
+from plaudit.policies.engine import (
+    PolicySet,
+    RulePattern,
+    Selection,
+    evaluate,
+    fingerprint,
+    lint_policies,
+    load_policies,
+    parameters_read,
+    run_tests,
+)
 from plaudit.policies.facts_schema import validate_facts
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -140,6 +150,19 @@ CUSTOMER = [
 @pytest.fixture(scope="module")
 def builtin() -> PolicySet:
     return load_policies()
+
+
+#: The rules the evaluation tests reason about. The pack keeps growing; selecting these keeps each
+#: test about the engine (sorting, waivers, overrides, parameters) rather than about the pack's size.
+STORAGE_RULES = (
+    "JRT0171-STORE-C2-PROTECT", "JRT0171-STORE-C3-ENC", "PCI351-PAN-UNREADABLE",
+    "PCI331-SAD-NEVER-STORED", "STORE-AUTH-SECRET-KDF", "DSL21-CLASSIFY-COVERAGE",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def storage() -> PolicySet:
+    return load_policies(selection=Selection(rules=tuple(RulePattern(r) for r in STORAGE_RULES)))
 
 
 def rules_of(violations: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -291,8 +314,8 @@ def test_missing_policy_folder_is_an_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------- evaluating
 
 
-def test_evaluate_returns_full_violations(builtin: PolicySet) -> None:
-    found = evaluate(builtin, facts(CUSTOMER))
+def test_evaluate_returns_full_violations(storage: PolicySet) -> None:
+    found = evaluate(storage, facts(CUSTOMER))
     assert rules_of(found) == [("JRT0171-STORE-C2-PROTECT", "lending.public.customer.id_no")]
     v = found[0]
     assert list(v) == [
@@ -309,7 +332,7 @@ def test_evaluate_returns_full_violations(builtin: PolicySet) -> None:
     assert v["waived"] is False and v["waiver"] is None
 
 
-def test_violations_are_sorted_by_severity_rule_resource(builtin: PolicySet) -> None:
+def test_violations_are_sorted_by_severity_rule_resource(storage: PolicySet) -> None:
     cols = [
         column("b", "phone", "contact.phone"),
         column("a", "phone", "contact.phone"),
@@ -318,49 +341,49 @@ def test_violations_are_sorted_by_severity_rule_resource(builtin: PolicySet) -> 
         column("a", "closed_at", None),
         column("b", "closed_at", None),
     ]
-    found = evaluate(builtin, facts(cols))
+    found = evaluate(storage, facts(cols))
     assert rules_of(found) == [
         ("PCI351-PAN-UNREADABLE", "lending.public.a.card_no"),
         ("JRT0171-STORE-C2-PROTECT", "lending.public.a.phone"),
         ("JRT0171-STORE-C2-PROTECT", "lending.public.b.phone"),
         ("STORE-AUTH-SECRET-KDF", "lending.public.a.pwd"),
     ]
-    assert evaluate(builtin, facts(list(reversed(cols)))) == found
+    assert evaluate(storage, facts(list(reversed(cols)))) == found
 
 
-def test_finding_severity_and_kind_override_metadata(builtin: PolicySet) -> None:
+def test_finding_severity_and_kind_override_metadata(storage: PolicySet) -> None:
     cols = [
         column("a", "pwd_enc", "auth.password", "encrypted"),
         column("a", "pwd", "auth.password", "none"),
         column("a", "closed_at", None),
     ]
-    kdf = {v["resource"]: v for v in evaluate(builtin, facts(cols)) if v["rule"] == "STORE-AUTH-SECRET-KDF"}
+    kdf = {v["resource"]: v for v in evaluate(storage, facts(cols)) if v["rule"] == "STORE-AUTH-SECRET-KDF"}
     weak, clear = kdf["lending.public.a.pwd_enc"], kdf["lending.public.a.pwd"]
     assert (weak["kind"], weak["severity"]) == ("weak_protection", "high")  # the finding's override
     assert (clear["kind"], clear["severity"]) == ("prohibited_storage", "critical")  # the METADATA's
 
 
-def test_fingerprint_is_stable_when_the_location_moves(builtin: PolicySet) -> None:
+def test_fingerprint_is_stable_when_the_location_moves(storage: PolicySet) -> None:
     moved = copy.deepcopy(CUSTOMER)
     moved[2]["location"] = {"path": "migrations/V7__moved.sql", "line": 88}
-    before = evaluate(builtin, facts(CUSTOMER))[0]
-    after = evaluate(builtin, facts(moved))[0]
+    before = evaluate(storage, facts(CUSTOMER))[0]
+    after = evaluate(storage, facts(moved))[0]
     assert before["location"] != after["location"]
     assert before["fingerprint"] == after["fingerprint"]
     assert len(before["fingerprint"]) == 32
     assert fingerprint("R", "a.b") != fingerprint("R", "a.c") != fingerprint("S", "a.b")
 
 
-def test_active_waiver_waives(builtin: PolicySet) -> None:
+def test_active_waiver_waives(storage: PolicySet) -> None:
     w = waiver("JRT0171-STORE-C2-PROTECT", "lending.public.customer.id_no")
-    (v,) = evaluate(builtin, facts(CUSTOMER, [w]))
+    (v,) = evaluate(storage, facts(CUSTOMER, [w]))
     assert v["waived"] is True
     assert v["waiver"] == {k: w[k] for k in ("rule", "resource", "owner", "reason", "expires")}
 
 
-def test_expired_waiver_waives_nothing(builtin: PolicySet) -> None:
+def test_expired_waiver_waives_nothing(storage: PolicySet) -> None:
     w = waiver("JRT0171-STORE-C2-PROTECT", "lending.public.customer.id_no", expired=True)
-    (v,) = evaluate(builtin, facts(CUSTOMER, [w]))
+    (v,) = evaluate(storage, facts(CUSTOMER, [w]))
     assert v["waived"] is False
     assert v["waiver"] is None
 
@@ -376,19 +399,19 @@ def test_expired_waiver_waives_nothing(builtin: PolicySet) -> None:
         ("PCI351-PAN-UNREADABLE", "lending.**", False),
     ],
 )
-def test_waiver_globs(builtin: PolicySet, rule: str, pattern: str, waived: bool) -> None:
-    (v,) = evaluate(builtin, facts(CUSTOMER, [waiver(rule, pattern)]))
+def test_waiver_globs(storage: PolicySet, rule: str, pattern: str, waived: bool) -> None:
+    (v,) = evaluate(storage, facts(CUSTOMER, [waiver(rule, pattern)]))
     assert v["waived"] is waived
 
 
-def test_params_reach_the_policies(builtin: PolicySet) -> None:
+def test_params_reach_the_policies(storage: PolicySet) -> None:
     untagged = [
         column("c", "sfzh", "identity.national_id", "encrypted", in_catalog=False),
         column("c", "closed_at", None),
     ]
     untagged[0]["detected"]["confidence"] = 0.7
-    assert "DSL21-CLASSIFY-COVERAGE" in {v["rule"] for v in evaluate(builtin, facts(untagged))}
-    raised = evaluate(builtin, facts(untagged), params={"min_confidence": 0.8})
+    assert "DSL21-CLASSIFY-COVERAGE" in {v["rule"] for v in evaluate(storage, facts(untagged))}
+    raised = evaluate(storage, facts(untagged), params={"min_confidence": 0.8})
     assert "DSL21-CLASSIFY-COVERAGE" not in {v["rule"] for v in raised}
 
 
@@ -402,7 +425,7 @@ def test_policy_emitting_an_unknown_kind_is_an_error(tmp_path: Path) -> None:
         evaluate(policies, facts([column("t", "probe", None)]))
 
 
-def test_scale_twenty_thousand_columns(builtin: PolicySet) -> None:
+def test_scale_twenty_thousand_columns(storage: PolicySet) -> None:
     cols = []
     for i in range(20_000):
         table = f"t{i // 20}"
@@ -415,7 +438,7 @@ def test_scale_twenty_thousand_columns(builtin: PolicySet) -> None:
         else:
             cols.append(column(table, f"c{i}", None))
     t1_waiver = waiver("unencrypted_sensitive", "lending.public.t1.*")
-    found = evaluate(builtin, facts(cols, [t1_waiver]))
+    found = evaluate(storage, facts(cols, [t1_waiver]))
     national_ids = sum(1 for c in cols if c["category"] == "identity.national_id")
     assert len(found) == national_ids
     assert sum(v["waived"] for v in found) == sum(
@@ -495,3 +518,71 @@ def test_validate_facts_names_the_first_problem(mutate, where: str) -> None:
     mutate(document)
     with pytest.raises(ValueError, match=where):
         validate_facts(document)
+
+
+# ---------------------------------------------------------------------------------------- selection
+
+
+def test_selection_leaves_rules_out_of_the_engine(tmp_path: Path, builtin: PolicySet) -> None:
+    selection = Selection(
+        rules=(RulePattern("JRT0171-STORE-*"), RulePattern("prohibited_storage")),
+        skip=(RulePattern("jrt0171-store-c3-enc"),),  # rule ids compare in any case
+    )
+    chosen = load_policies(selection=selection)
+    kept = {r["rule"] for r in chosen.rules}
+    assert "JRT0171-STORE-C2-PROTECT" in kept and "PCI331-SAD-NEVER-STORED" in kept
+    assert "JRT0171-STORE-C3-ENC" not in kept and "DSL21-CLASSIFY-COVERAGE" not in kept
+    assert {r["rule"] for r in chosen.all_rules} == {r["rule"] for r in builtin.rules}
+    # The skipped packages are not compiled: the digest says which policies judged.
+    assert not any(f.package == "plaudit.rules.governance.untagged_pii" for f in chosen.files)
+    assert chosen.digest != builtin.digest
+    found = evaluate(chosen, facts(CUSTOMER))
+    assert {v["rule"] for v in found} <= kept
+    assert ("JRT0171-STORE-C2-PROTECT", "lending.public.customer.id_no") in rules_of(found)
+
+
+def test_a_pattern_naming_no_rule_is_a_config_error_with_its_origin(tmp_path: Path) -> None:
+    pattern = RulePattern("PCI351-PAN-UNREADBLE", "policy.skip_rules", "plaudit.yaml", 7)
+    with pytest.raises(ConfigError) as info:
+        load_policies(selection=Selection(skip=(pattern,)))
+    assert str(info.value).startswith(
+        "plaudit.yaml:7: policy.skip_rules 'PCI351-PAN-UNREADBLE' matches no rule"
+    )
+    assert info.value.hint and "PCI351-PAN-UNREADABLE" in info.value.hint
+
+
+def test_chinese_metadata_passes_through_and_must_be_text(tmp_path: Path) -> None:
+    text = RULE_TEMPLATE.format(rule="X-PROBE", kind="pii_in_logs", severity="low", name="probe").replace(
+        "#   remediation: Fix it.\n",
+        "#   remediation: Fix it.\n#   title_zh: 探针\n#   remediation_zh: 修复它。\n",
+    )
+    write_rule(tmp_path, "probe", text=text)
+    (rule,) = load_policies([tmp_path], builtin=False).rules
+    assert (rule["title_zh"], rule["remediation_zh"], rule["source"]) == ("探针", "修复它。", "user")
+    write_rule(tmp_path, "probe", text=text.replace("#   title_zh: 探针", "#   title_zh: [探针]"))
+    with pytest.raises(PolicyError, match=r"custom\.title_zh"):
+        load_policies([tmp_path], builtin=False)
+
+
+def test_parameters_read_lists_names_and_defaults(builtin: PolicySet) -> None:
+    assert parameters_read(builtin, "plaudit.rules.display.pan_mask_width") == [
+        ("pan_max_left", "6"),
+        ("pan_max_right", "4"),
+    ]
+    assert parameters_read(builtin, "plaudit.rules.storage.c2_protect") == []
+
+
+def test_lint_collects_every_problem_instead_of_stopping(tmp_path: Path) -> None:
+    write_rule(tmp_path, "one", rule="X-ONE", kind="no_such_kind")
+    write_rule(tmp_path, "two", rule="X-ONE")
+    write_rule(
+        tmp_path, "three", rule="X-THREE", text="package plaudit.rules.custom.three\n\ndeny := set()\n"
+    )
+    problems, files = lint_policies([tmp_path])
+    assert files == 3
+    messages = [(Path(p.path).name, p.message) for p in problems]
+    assert any(name == "one.rego" and "unknown kind 'no_such_kind'" in m for name, m in messages)
+    assert any(name == "three.rego" and "no `# METADATA` block" in m for name, m in messages)
+    # Every rule lacks its test file: one problem each.
+    assert sum("_test.rego beside this rule" in m for _, m in messages) == 3
+    assert all(str(p).startswith(p.path + ":") for p in problems)

@@ -13,11 +13,20 @@ from plaudit.reports import formats, render
 
 GOLDEN = Path(__file__).parent / "golden"
 REPORT = json.loads((GOLDEN / "report.json").read_text(encoding="utf-8"))
-SUFFIX = {"json": "json", "table": "txt", "sarif": "sarif", "junit": "junit.xml", "markdown": "md"}
+SUFFIX = {
+    "json": "json",
+    "table": "txt",
+    "sarif": "sarif",
+    "junit": "junit.xml",
+    "markdown": "md",
+    "csv": "csv",
+}
 
 
 @pytest.mark.parametrize("fmt", sorted(formats()))
 def test_format_matches_golden(fmt: str) -> None:
+    if fmt == "html":
+        pytest.skip("the HTML report has structure goldens (test_html.py): its bytes change with every rule")
     assert fmt in SUFFIX, f"add a golden file for the new format {fmt!r}"
     expected_path = GOLDEN / fmt / f"report.{SUFFIX[fmt]}"
     text = render(REPORT, fmt)

@@ -51,11 +51,17 @@ class TableEntry:
     zone: str | None = None
     region: str | None = None
     owner: str | None = None
+    role: str | None = None
+    copy_of: str | None = None
+    automated_decision: bool = False
+    pia: dict[str, Any] | None = None
+    sharing: list[dict[str, Any]] = field(default_factory=list)
     columns: dict[str, ColumnEntry] = field(default_factory=dict)
     location: Location | None = None
     file: CatalogFile | None = None
 
     def to_facts(self) -> dict[str, Any]:
+        """The table's catalog entry as policies read it (`tables[].catalog`, docs/facts.md)."""
         return {
             "purposes": self.purposes or [],
             "legal_basis": self.legal_basis,
@@ -63,6 +69,11 @@ class TableEntry:
             "zone": self.zone,
             "region": self.region,
             "owner": self.owner,
+            "role": self.role,
+            "copy_of": self.copy_of,
+            "automated_decision": self.automated_decision,
+            "pia": self.pia,
+            "sharing": self.sharing,
             "location": self.location.to_json() if self.location else None,
         }
 
@@ -92,6 +103,8 @@ class Catalog:
     files: list[CatalogFile] = field(default_factory=list)
     taxonomy: Taxonomy = field(default_factory=builtin_taxonomy)
     waivers: list[Waiver] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    """Policy parameters set by the files' `policy:` sections, merged (docs/policies-parameters.md)."""
     digest: str = "sha256:" + hashlib.sha256(b"").hexdigest()
 
     @property
@@ -181,7 +194,9 @@ def load_catalog(paths: Sequence[str | Path]) -> Catalog:
 
     catalog = Catalog(taxonomy=taxonomy, digest="sha256:" + digest.hexdigest())
     seen_tables: dict[tuple[str, str], Location] = {}
+    param_origin: dict[str, Location] = {}
     for doc in docs:
+        _merge_params(catalog.params, param_origin, doc)
         cfile = _build_file(doc, taxonomy)
         for entry in cfile.tables:
             key = ((entry.dataset or "").lower(), ((entry.schema or "") + "." + entry.name).lower())
@@ -197,6 +212,22 @@ def load_catalog(paths: Sequence[str | Path]) -> Catalog:
         catalog.files.append(cfile)
         catalog.waivers.extend(_waivers(doc))
     return catalog
+
+
+def _merge_params(params: dict[str, Any], origin: dict[str, Location], doc: YamlDocument) -> None:
+    """Add one file's `policy:` section. Two files giving one parameter different values is an error:
+    which of them holds would depend on the order of the files."""
+    for name, value in ((doc.data or {}).get("policy") or {}).items():
+        where = Location(doc.path, doc.line_of(("policy", name)))
+        if name in params and params[name] != value:
+            raise CatalogError(
+                f"field 'policy.{name}': set to a different value at {origin[name]}",
+                path=doc.path,
+                line=where.line,
+                hint="set each policy parameter in one catalog file (or in plaudit.yaml)",
+            )
+        params[name] = value
+        origin.setdefault(name, where)
 
 
 def _validate(doc: YamlDocument) -> None:
@@ -265,6 +296,15 @@ def _build_file(doc: YamlDocument, taxonomy: Taxonomy) -> CatalogFile:
             zone=spec.get("zone", data.get("zone")),
             region=spec.get("region", data.get("region")),
             owner=spec.get("owner", data.get("owner")),
+            role=spec.get("role"),
+            copy_of=spec.get("copy_of"),
+            automated_decision=bool(spec.get("automated_decision", False)),
+            pia=_located(doc, ("tables", key, "pia"), spec.get("pia"))
+            or _located(doc, ("pia",), data.get("pia")),
+            sharing=[
+                _located(doc, ("tables", key, "sharing", index), item)
+                for index, item in enumerate(spec.get("sharing") or [])
+            ],
             location=Location(doc.path, doc.line_of(("tables", key))),
             file=cfile,
         )
@@ -290,6 +330,13 @@ def _build_file(doc: YamlDocument, taxonomy: Taxonomy) -> CatalogFile:
             )
         cfile.tables.append(entry)
     return cfile
+
+
+def _located(doc: YamlDocument, where: tuple[str | int, ...], spec: Any) -> Any:
+    """A copy of a catalog mapping with its `location`, so a finding about it can point at the line."""
+    if not isinstance(spec, dict):
+        return spec
+    return {**spec, "location": Location(doc.path, doc.line_of(where)).to_json()}
 
 
 def _waivers(doc: YamlDocument) -> list[Waiver]:

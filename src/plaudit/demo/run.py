@@ -8,11 +8,14 @@ from pathlib import Path
 
 from plaudit.demo.generate import build_demo_database
 from plaudit.pipeline import DbTarget, Options, judge, observe_database, prepare, utcnow
-from plaudit.reports import formats, render
+from plaudit.reports import ReportContext, formats, render
+from plaudit.reports.html import catalog_owners
 
 # File name per format; formats with no file here (the terminal table) are printed instead.
 _FILES = {"json": "report.json", "markdown": "report.md", "sarif": "report.sarif", "html": "report.html",
-          "junit": "report.junit.xml"}  # fmt: skip
+          "junit": "report.junit.xml", "csv": "report.csv"}  # fmt: skip
+#: The officer's report in the other language, beside `report.html` (English).
+_TRANSLATED = {"zh": "report.zh.html"}
 
 
 def run_demo(out_dir: Path, *, color: bool = False, progress: Callable[[str], None] | None = None) -> str:
@@ -40,12 +43,21 @@ def run_demo(out_dir: Path, *, color: bool = False, progress: Callable[[str], No
             progress=progress,
         )
         report = judge(observed, options=options, prepared=prepared)
+    loaded_catalog, policies, _ = prepared
+    # The demo run is not recorded in a history, so its report has no trends; it says so.
+    context = ReportContext(
+        rules=tuple(policies.rules), owners=catalog_owners(loaded_catalog), policy_digest=policies.digest
+    )
     written = []
     for fmt in formats():
         name = _FILES.get(fmt)
         if name:
-            (out_dir / name).write_text(render(report, fmt), encoding="utf-8")
+            (out_dir / name).write_text(render(report, fmt, context=context), encoding="utf-8")
             written.append(str(out_dir / name))
+    for lang, name in _TRANSLATED.items():
+        translated = ReportContext(**{**vars(context), "lang": lang})
+        (out_dir / name).write_text(render(report, "html", context=translated), encoding="utf-8")
+        written.append(str(out_dir / name))
     header = (
         f"plaudit demo: built {db_path} ({len(rows)} tables, {sum(rows.values())} rows of synthetic "
         "customers, cards and loans) and scanned it with the bundled catalog.\n\n"

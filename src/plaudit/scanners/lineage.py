@@ -35,9 +35,9 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, build_scope
 from sqlglot.schema import MappingSchema
 
-from plaudit.model import Location, ScanError, SchemaModel, Table
+from plaudit.model import Column, Location, ScanError, SchemaModel, Table
 
-__all__ = ["Flow", "view_flows"]
+__all__ = ["Flow", "query_flows", "view_flows"]
 
 
 @dataclass(frozen=True)
@@ -318,12 +318,9 @@ class _Lineage:
 
     def error(self, table: Table, message: str) -> None:
         loc = table.location
+        what = f"view {table.qualified}" if table.kind == "view" else table.name
         self.model.errors.append(
-            ScanError(
-                loc.path if loc else table.qualified,
-                f"view {table.qualified}: {message}",
-                loc.line if loc else None,
-            )
+            ScanError(loc.path if loc else table.qualified, f"{what}: {message}", loc.line if loc else None)
         )
 
     def _view(self, table: Table) -> list[tuple[str, _Value]] | None:
@@ -334,7 +331,12 @@ class _Lineage:
         except SqlglotError as err:
             self.error(table, f"could not parse the query for column lineage: {_first_line(err)}")
             return None
-        if isinstance(tree, exp.Create):  # sqlite and MySQL report the whole CREATE VIEW statement
+        if isinstance(tree, exp.Insert):  # a copy: its column list names the outputs, in order
+            into = tree.this
+            if isinstance(into, exp.Schema) and into.expressions:
+                table.columns = {e.name.lower(): Column(e.name) for e in into.expressions if e.name}
+            tree = tree.expression
+        elif isinstance(tree, exp.Create):  # sqlite and MySQL report the whole CREATE VIEW statement
             tree = tree.expression
         if not isinstance(tree, exp.Query):
             self.error(table, "the view's definition is not a query; no column lineage")
@@ -725,25 +727,48 @@ def view_flows(model: SchemaModel, mask_functions: Sequence[str] = ()) -> list[F
     lineage = _Lineage(model, mask_functions)
     flows: list[Flow] = []
     for table in model.tables.values():
-        if table.kind != "view" or not table.view_sql:
-            continue
-        outputs = lineage.view(table) or []
-        for name, value in outputs:
-            groups: dict[_Exposure, list[str]] = {}
-            for key, e in value.exposures.items():
-                groups.setdefault(e, []).append(key)
-            for e, keys in groups.items():
-                flows.append(
-                    Flow(
-                        view=table.qualified,
-                        output_column=name,
-                        sources=sorted(keys),
-                        masked=e.state != "clear",
-                        mask=e.mask,
-                        revealed_left=e.left if e.state != "clear" else None,
-                        revealed_right=e.right if e.state != "clear" else None,
-                        location=table.location,
-                        hashed=e.state == "hashed",
-                    )
-                )
+        if table.kind == "view" and table.view_sql:
+            flows.extend(_flows(table, lineage.view(table) or []))
     return flows
+
+
+def _flows(table: Table, outputs: list[tuple[str, _Value]]) -> list[Flow]:
+    """One flow per output column and distinct exposure of its sources."""
+    flows: list[Flow] = []
+    for name, value in outputs:
+        groups: dict[_Exposure, list[str]] = {}
+        for key, e in value.exposures.items():
+            groups.setdefault(e, []).append(key)
+        for e, keys in groups.items():
+            flows.append(
+                Flow(
+                    view=table.qualified,
+                    output_column=name,
+                    sources=sorted(keys),
+                    masked=e.state != "clear",
+                    mask=e.mask,
+                    revealed_left=e.left if e.state != "clear" else None,
+                    revealed_right=e.right if e.state != "clear" else None,
+                    location=table.location,
+                    hashed=e.state == "hashed",
+                )
+            )
+    return flows
+
+
+def query_flows(
+    model: SchemaModel, queries: Sequence[tuple[Table, str]], mask_functions: Sequence[str] = ()
+) -> list[list[Flow]]:
+    """The flows of queries that are not views: `INSERT … SELECT`, `CREATE TABLE … AS`, exports.
+
+    Each query comes with a `Table` standing for its result (`kind` "query", `name` saying what it is,
+    `location` the statement's, `schema` where unqualified names resolve first, `columns` the target
+    columns when the statement lists them, in order); the result has one list of flows per query,
+    named after that table. Problems go to `model.errors`.
+    """
+    lineage = _Lineage(model, mask_functions)
+    out: list[list[Flow]] = []
+    for stand_in, sql in queries:
+        stand_in.view_sql = sql
+        out.append(_flows(stand_in, lineage.view(stand_in) or []))
+    return out

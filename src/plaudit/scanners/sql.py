@@ -29,7 +29,8 @@ from sqlglot.errors import SqlglotError
 from sqlglot.parser import Parser
 from sqlglot.tokens import Token, Tokenizer
 
-from plaudit.model import Column, Grant, Location, ScanError, SchemaModel, Table
+from plaudit.model import Column, Grant, Location, Operation, ScanError, SchemaModel, Table
+from plaudit.scanners import operations as ops
 from plaudit.scanners import quiet_logger
 from plaudit.scanners.sqlsplit import (
     Statement,
@@ -307,6 +308,8 @@ _NAME_PART = r"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
 _QNAME = rf"{_NAME_PART}(?:\s*\.\s*{_NAME_PART})?"
 _RENAME_PAIR = re.compile(rf"({_QNAME})\s+TO\s+({_QNAME})", re.I)
 _AS_WORD = re.compile(r"\bAS\b", re.I)
+_FIRST_WORD = re.compile(r"[A-Za-z_]+")
+_EXPORT_WORDS = frozenset({"COPY", "\\COPY", "SELECT", "WITH", "UNLOAD", "EXPORT"})
 _SCHEMA_HEAD = re.compile(
     rf"CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:AUTHORIZATION\s+({_NAME_PART})|({_NAME_PART}))"
     rf"(?:\s+AUTHORIZATION\s+{_NAME_PART})?",
@@ -371,6 +374,9 @@ class _Replayer:
         self.dialect: str | None = dialect
         self.used = used
         self.locations: dict[int, Location] = {}
+        self.text = ""
+        self.lines: list[str] | None = None  # the file's lines, split only when an annotation is looked up
+        self.unique: list[str] = []  # columns declared UNIQUE inline by the last `column()` calls
 
     # ----------------------------------------------------------------- driver
 
@@ -380,10 +386,20 @@ class _Replayer:
             self.dialect = detect_dialect(text)
         if self.dialect == "mysql":
             text = unwrap_mysql_conditionals(text)
+        self.text, self.lines = text, None
         try:
             for st in split_statements(text, self.dialect):
-                if st.kind in ("ddl", "grant"):
+                kind = st.kind
+                if kind == "ddl" or kind == "grant":
                     self.statement(st)
+                    if kind == "ddl" and st.text[:1] in "aA":
+                        self.alter_keys(st)
+                elif kind == "data" and st.text[:1] in "iIrR":
+                    # Dumps hold thousands of `INSERT … VALUES`: rule them out before any call or match.
+                    if ops.may_insert_select(st.text):
+                        self.insert_select(st)
+                elif kind == "data" or kind == "other" or kind == "psql":
+                    self.operation(st)
         except Exception as err:  # never let one odd file end the scan
             self.error(f"internal error while scanning this file: {type(err).__name__}: {err}", None)
 
@@ -493,7 +509,7 @@ class _Replayer:
         elif isinstance(node, exp.Alter):
             self.alter(node, text, line)
         elif isinstance(node, exp.Drop):
-            self.drop(node)
+            self.drop(node, text, line)
         elif isinstance(node, exp.Comment):
             self.comment(node)
 
@@ -552,8 +568,11 @@ class _Replayer:
                 col.nullable = bool(k.args.get("allow_null"))
             elif t is exp.PrimaryKeyColumnConstraint:
                 col.nullable = False
+                self.unique.append(col.name)
             elif t is exp.CommentColumnConstraint:
                 col.comment = _literal(k.this)
+            elif t is exp.UniqueColumnConstraint:
+                self.unique.append(col.name)
         return col
 
     def create_table(self, node: exp.Create, text: str, line: int, default_schema: str | None) -> None:
@@ -573,6 +592,9 @@ class _Replayer:
             elif isinstance(prop, (exp.LikeProperty, exp.PartitionedOfProperty)):
                 self.copy_columns(prop.this, table, line)
         pk: list[str] = []
+        self.unique = []
+        keys = table.keys
+        loc = table.location
         for item in body.expressions if body is not None else ():
             if isinstance(item, exp.ColumnDef):
                 col = self.column(item, text, line)
@@ -580,14 +602,19 @@ class _Replayer:
             elif isinstance(item, exp.LikeProperty):
                 self.copy_columns(item.this, table, line)
             elif isinstance(item, (exp.PrimaryKey, exp.Constraint)):
-                keys = [item] if isinstance(item, exp.PrimaryKey) else item.expressions
-                for key in keys:
+                for key in [item] if isinstance(item, exp.PrimaryKey) else item.expressions:
+                    if isinstance(key, exp.UniqueColumnConstraint):
+                        keys.append((_key_names(key.this), True, loc))
                     if not isinstance(key, exp.PrimaryKey):
                         continue
                     for part in key.expressions:
                         ident = part if isinstance(part, exp.Identifier) else part.find(exp.Identifier)
                         if ident is not None:
                             pk.append(ident.name.lower())
+            elif isinstance(item, exp.UniqueColumnConstraint):
+                keys.append((_key_names(item.this), True, loc))
+            elif isinstance(item, exp.IndexColumnConstraint):
+                keys.append((_key_names(item), False, loc))
         for name in pk:
             if name in table.columns:
                 table.columns[name].nullable = False
@@ -596,6 +623,14 @@ class _Replayer:
             for col in self.projected_columns(query, line, schema):
                 table.columns.setdefault(col.name.lower(), col)
         self.add(table)
+        if pk:
+            keys.append((tuple(pk), True, loc))
+        for name in self.unique:
+            keys.append(((name,), True, loc))
+        if isinstance(query, exp.Query):
+            source = self.view_source(text, tbl)
+            if source:
+                self.record_copy(table.schema, table.name, source, "CREATE TABLE AS", line)
 
     def copy_columns(self, source: exp.Expr | None, table: Table, line: int) -> None:
         if not isinstance(source, exp.Table):
@@ -740,32 +775,41 @@ class _Replayer:
                     self.add(table)
                 if action.args.get("exists") and action.name.lower() in table.columns:
                     continue
+                self.unique = []
                 col = self.column(action, text, line)
                 _put_column(table, col, None, action.args.get("position"))
+                for name in self.unique:
+                    table.keys.append(((name,), True, self.loc(line)))
             elif table is None:
                 continue
             elif isinstance(action, exp.ModifyColumn):
                 cd = action.this
                 if isinstance(cd, exp.ColumnDef):
                     old = action.args.get("rename_from")
+                    if old is not None and old.name.lower() != cd.name.lower():
+                        self.tombstone(table, old.name, line)
                     col = self.column(cd, text, line)
                     _put_column(table, col, old.name if old is not None else cd.name, cd.args.get("position"))
             elif isinstance(action, exp.Drop):
                 if str(action.args.get("kind") or "COLUMN").upper() == "COLUMN":
                     for dropped in action.args.get("tables") or ():
-                        table.columns.pop(dropped.name.lower(), None)
+                        if table.columns.pop(dropped.name.lower(), None) is not None:
+                            self.tombstone(table, dropped.name, line)
             elif isinstance(action, exp.RenameColumn):
                 old_name, new = action.this, action.args.get("to")
                 current = table.columns.get(old_name.name.lower()) if old_name is not None else None
                 if current is not None and new is not None:
+                    self.tombstone(table, old_name.name, line)
+                    # Under its new name the column is declared here: a pre-merge check points at the
+                    # rename, which is what left the catalog behind.
                     renamed = Column(
-                        new.name, current.type, current.comment, current.nullable, current.location
+                        new.name, current.type, current.comment, current.nullable, self.loc(line)
                     )
                     _put_column(table, renamed, current.name, None)
             elif isinstance(action, exp.AlterColumn):
                 self.alter_column(table, action, text)
             elif isinstance(action, exp.AlterRename):
-                self.rename(table, action.this)
+                self.rename(table, action.this, line)
 
     def alter_column(self, table: Table, action: exp.AlterColumn, text: str) -> None:
         col = table.columns.get(action.name.lower())
@@ -782,9 +826,11 @@ class _Replayer:
         if action.args.get("comment") is not None:
             col.comment = _literal(action.args["comment"])
 
-    def rename(self, table: Table, new: exp.Expr | None) -> None:
+    def rename(self, table: Table, new: exp.Expr | None, line: int | None = None) -> None:
         if not isinstance(new, exp.Table) or not new.name:
             return
+        if line is not None:
+            self.tombstone(table, "", line)
         self.remove(self.model.key(table.schema, table.name))
         table.name = new.name
         if new.db:
@@ -800,9 +846,10 @@ class _Replayer:
             table = self.find(*_split_qname(m.group(1)))
             if table is not None:
                 schema, name = _split_qname(m.group(2))
-                self.rename(table, exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema)))
+                new = exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema))
+                self.rename(table, new, st.line)
 
-    def drop(self, node: exp.Drop) -> None:
+    def drop(self, node: exp.Drop, text: str, line: int) -> None:
         kind = str(node.args.get("kind") or "").upper()
         for tbl in node.args.get("tables") or ():
             if not isinstance(tbl, exp.Table):
@@ -810,11 +857,147 @@ class _Replayer:
             if kind == "SCHEMA":
                 gone = (tbl.db or tbl.name).lower()
                 for key in [k for k in self.model.tables if k[0] == gone]:
+                    self.record_drop(self.model.tables[key], text, line)
                     self.remove(key)
             elif kind in ("TABLE", "VIEW"):
                 table = self.find(tbl.db or None, tbl.name)
                 if table is not None:
+                    self.record_drop(table, text, line)
                     self.remove(self.model.key(table.schema, table.name))
+
+    def tombstone(self, table: Table, column: str, line: int) -> None:
+        key = self.model.key(table.schema, table.name)
+        self.model.removed[(key[0], key[1], column.lower())] = self.loc(line)
+
+    def record_drop(self, table: Table, text: str, line: int) -> None:
+        self.tombstone(table, "", line)
+        if table.kind == "table":
+            self.model.operations.append(
+                Operation(
+                    "drop",
+                    table.name,
+                    table.schema,
+                    columns=tuple(c.name for c in table.columns.values()),
+                    approval=self.approval(text, line),
+                    location=self.loc(line),
+                )
+            )
+
+    # ----------------------------------------------------------------- operations (migration rules)
+
+    def approval(self, text: str, line: int) -> str | None:
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        return ops.approval(text, self.lines, line)
+
+    def record_index(
+        self, schema: str | None, name: str, columns: tuple[str, ...], unique: bool, line: int
+    ) -> None:
+        table = self.find(schema, name)
+        if table is not None and columns:  # an index on a table the scan does not know judges nothing
+            table.keys.append((columns, unique, self.loc(line)))
+
+    def alter_keys(self, st: Statement) -> None:
+        """`ALTER TABLE … ADD UNIQUE / INDEX / KEY / PRIMARY KEY (…)`, whatever else the statement does."""
+        for found in ops.alter_indexes(st.text):
+            self.record_index(*ops.split_qname(found.table), found.columns, found.unique, st.line)
+
+    def operation(self, st: Statement) -> None:
+        """Statements other than schema changes that the migration rules judge; the rest cost one match."""
+        text = st.text
+        if st.kind == "psql":
+            word = "\\COPY" if text[1:5].upper() == "COPY" else ""
+            text = text[1:] if word else text
+        else:
+            m = _FIRST_WORD.match(text)
+            word = m.group().upper() if m else ""
+        if word == "CREATE":
+            index = ops.create_index(text)
+            if index is not None:
+                self.record_index(*ops.split_qname(index.table), index.columns, index.unique, st.line)
+        elif word == "ALTER":
+            self.alter_keys(st)
+        elif word == "INSERT" or word == "REPLACE":
+            self.insert_select(st)
+        elif word == "TRUNCATE":
+            ticket = self.approval(text, st.line)
+            for raw in ops.truncated_tables(text):
+                schema, name = ops.split_qname(raw)
+                table = self.find(schema, name)
+                if table is not None:
+                    schema, name = table.schema, table.name
+                self.model.operations.append(
+                    Operation("truncate", name, schema, approval=ticket, location=self.loc(st.line))
+                )
+        elif word == "DELETE":
+            if ops.purge_target(text) is not None:
+                self.purge(st)
+        elif word in _EXPORT_WORDS:
+            found = ops.export(("\\" + text) if word == "\\COPY" else text, word)
+            if found is not None:
+                self.export(found, st)
+
+    def insert_select(self, st: Statement) -> None:
+        # Parsed when the facts are built (`lineage.query_flows`): most copies never meet a sensitive
+        # column, and the scan stays a split plus the DDL parse.
+        target = ops.insert_select_head(st.text)
+        if target is None:
+            return
+        schema, name = ops.split_qname(target)
+        self.record_copy(schema, name, st.text, "INSERT SELECT", st.line)
+
+    def record_copy(self, schema: str | None, name: str, query: str, statement: str, line: int) -> None:
+        table = self.find(schema, name)
+        if table is not None:
+            schema, name = table.schema, table.name
+        self.model.operations.append(
+            Operation("copy", name, schema, query=query, statement=statement, location=self.loc(line))
+        )
+
+    def export(self, found: ops.ExportMatch, st: Statement) -> None:
+        schema, name = ops.split_qname(found.table) if found.table else (None, "")
+        if found.table:
+            table = self.find(schema, name)
+            if table is not None:
+                schema, name = table.schema, table.name
+        self.model.operations.append(
+            Operation(
+                "export",
+                name,
+                schema,
+                columns=found.columns,
+                query=found.query,
+                statement=found.statement,
+                approval=self.approval(st.text, st.line),
+                location=self.loc(st.line),
+            )
+        )
+
+    def purge(self, st: Statement) -> None:
+        node, _ = self.try_parse(st.text)
+        if not isinstance(node, exp.Delete):
+            return
+        target = node.this
+        if not isinstance(target, exp.Table) or not target.name:
+            return
+        age = ops.age_days(node.args.get("where"))
+        if age is None:
+            return
+        schema, name = target.db or None, target.name
+        table = self.find(schema, name)
+        if table is not None:
+            schema, name = table.schema, table.name
+        self.model.operations.append(
+            Operation(
+                "delete",
+                name,
+                schema,
+                anchor=age[0],
+                older_than_days=age[1],
+                approval=self.approval(st.text, st.line),
+                location=self.loc(st.line),
+            )
+        )
 
     def comment(self, node: exp.Comment) -> None:
         kind = str(node.args.get("kind") or "").upper()
@@ -969,6 +1152,20 @@ def _parse_grant(
     if not privileges or not objects or not grantees:
         return None
     return revoke, privileges, objects, grantees
+
+
+def _key_names(node: exp.Expr | None) -> tuple[str, ...]:
+    """Column names of a key list (`UNIQUE (a, b)`, MySQL `KEY idx (a(10))`), expressions skipped."""
+    if node is None:
+        return ()
+    items = node.expressions if isinstance(node, (exp.Schema, exp.IndexColumnConstraint)) else [node]
+    names: list[str] = []
+    for item in items:
+        while isinstance(item, (exp.Ordered, exp.Paren)):
+            item = item.this
+        if isinstance(item, (exp.Identifier, exp.Column)) and item.name and item.name not in names:
+            names.append(item.name)
+    return tuple(names)
 
 
 def _put_column(table: Table, col: Column, replaces: str | None, position: exp.Expr | None) -> None:

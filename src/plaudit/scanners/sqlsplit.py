@@ -30,7 +30,8 @@ class Statement(NamedTuple):
     """One statement of a script: its text (without the delimiter), 1-based start line and kind.
 
     `kind` is `ddl` (CREATE/ALTER/DROP/RENAME TABLE or VIEW, COMMENT ON, CREATE SCHEMA with nested
-    tables), `grant` (GRANT/REVOKE), `data` (INSERT, REPLACE, COPY, UPDATE, DELETE ...) or `other`.
+    tables), `grant` (GRANT/REVOKE), `data` (INSERT, REPLACE, COPY, UPDATE, DELETE ...), `psql` (a
+    `\\copy` meta-command line) or `other`.
     """
 
     text: str
@@ -137,6 +138,10 @@ def split_statements(text: str, dialect: str | None = None) -> Iterator[Statemen
         if pos == end:  # the body was not scanned (see `_statement_re`), or a lone delimiter
             if first == "\\":  # psql meta-command: the rest of the line belongs to psql
                 eol = text.find("\n", pos)
+                if text[pos + 1 : pos + 5].lower() == "copy":  # `\copy … to` is a bulk export
+                    line += count("\n", counted, pos)
+                    counted = pos
+                    yield Statement(text[pos : n if eol < 0 else eol], line, "psql")
                 pos = n if eol < 0 else eol + 1
                 continue
             if first == "d" or first == "D":

@@ -1,5 +1,8 @@
 """Inline suppressions in SQL files: `-- plaudit: ignore RULE[,RULE2] reason="why"`.
 
+(`-- plaudit: approved ticket="…"` is the other directive: it records the approval of a bulk export or
+a purge, which the scanner reads with the statement; here only its form is checked.)
+
 A suppression covers one statement: the one whose lines it sits on (same line or inside it), else
 the statement that starts right below it (only blank or comment lines between them). It names rule
 ids or rule kinds; the reason is mandatory. Every comment that starts with `plaudit:` is checked: one
@@ -38,6 +41,12 @@ _IGNORE = re.compile(
     re.I,
 )
 _COMMENT_OR_BLANK = re.compile(r"\s*(?:--.*)?$")
+APPROVAL = '-- plaudit: approved ticket="TICKET-ID"'
+_APPROVED_WORD = re.compile(r"\s*approved?\b", re.I)
+_APPROVED = re.compile(
+    r"""\s*approved\s+ticket\s*=\s*(?:"[^"\n]+"|'[^'\n]+'|[^\s"']+)(?:\s+reason\s*=\s*(?:"[^"]*"|'[^']*'))?\s*$""",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,16 @@ def collect_text(text: str, path: str, dialect: str | None = None) -> InlineSupp
         if m is None:
             continue
         body = m.group("body")
+        if _APPROVED_WORD.match(body):
+            # An approval of a bulk export or purge (the scanner reads it with the statement): only
+            # its form is checked here, so that a typo does not silently leave the statement unapproved.
+            if not _APPROVED.match(body):
+                found.problems.append(
+                    ScanError(
+                        path, f"invalid plaudit approval; it approves nothing (syntax: {APPROVAL})", number
+                    )
+                )
+            continue
         parsed = _IGNORE.match(body)
         if parsed is None:
             if not re.match(r"\s*ignore\b", body, re.I):

@@ -113,3 +113,8 @@ filled(obj, key) if {
 	is_string(obj[key])
 	trim_space(obj[key]) != ""
 }
+
+# operations are the statements the migration rules judge (docs/facts.md, Operations).
+operations := input.operations if is_array(input.operations)
+
+default operations := []

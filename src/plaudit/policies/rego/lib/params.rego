@@ -1,8 +1,10 @@
 # METADATA
 # title: Policy parameters
 # description: >-
-#   Thresholds a deployment may tune (plaudit.yaml `params:`). plaudit passes them as
-#   data.plaudit.params; input.params is honoured too, for callers that ship one document to OPA.
+#   Thresholds and lists a deployment may tune: the `policy:` section of plaudit.yaml (or of a catalog
+#   file; the configuration wins). plaudit passes them as data.plaudit.params; input.params is honoured
+#   too, for callers that ship one document to OPA. docs/policies-parameters.md lists every parameter,
+#   its default and the rules that read it.
 package plaudit.lib.params
 
 import rego.v1

@@ -22,7 +22,11 @@
 #   remediation: >-
 #     Revoke the grant (REVOKE SELECT ON <table> FROM PUBLIC), give read access to named roles whose
 #     purpose needs it, narrowed to the columns they need (column grants, or a masking view) and, where
-#     purposes differ by row, row-level security; list those roles under `params: allowed_readers`.
+#     purposes differ by row, row-level security; list those roles under `policy: allowed_readers` in
+#     plaudit.yaml.
+#   title_zh: 仅限具名且目的明确的角色读取含个人信息的表
+#   remediation_zh: "撤销该授权（REVOKE SELECT ON <表> FROM PUBLIC），仅向业务目的确需访问的具名角色授予读取权限，\
+#     并限定到其所需字段（字段级授权或脱敏视图）；不同数据行对应不同目的时启用行级安全策略；在 plaudit.yaml 的 `policy: allowed_readers` 中列出这些角色。"
 package plaudit.rules.access.excessive_access
 
 import rego.v1

@@ -46,3 +46,20 @@ test_views_and_tables_without_pi_are_not_in_scope if {
 		object.union(table(null, null), {"pi_columns": []}),
 	]}
 }
+
+test_purposes_outside_the_register if {
+	table := {
+		"resource": "app.public.customer",
+		"kind": "table",
+		"pi_columns": ["mobile"],
+		"max_level": "C2",
+		"catalog": {"purposes": ["marketing", "account_servicing"], "location": {"path": "c.yaml", "line": 4}},
+	}
+	findings := purpose_declared.deny with input as {"tables": [table]}
+		with data.plaudit.params.approved_purposes as ["account_servicing"]
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "marketing")
+	f.location.line == 4
+	count(purpose_declared.deny) == 0 with input as {"tables": [table]}
+}

@@ -16,6 +16,9 @@
 #   remediation: >-
 #     Add `legal_basis:` (consent, contract, legal_obligation, ...) to the table's catalog entry; when it
 #     is consent, make sure the consent is separate and recorded in the consent ledger.
+#   title_zh: 敏感个人信息须记录处理的合法性基础
+#   remediation_zh: "在数据目录中该表的条目下添加 `legal_basis:`（consent、contract、legal_obligation 等）\
+#     ；以同意为基础的，须确保取得单独同意并记录于同意台账。"
 package plaudit.rules.collection.spi_legal_basis
 
 import rego.v1

@@ -17,6 +17,9 @@
 #     Give the column its real category in the catalog (identity.national_id, account.bank_card) so that
 #     the storage, display and retention rules apply, then protect it; if the values are test data or
 #     not personal, clean them up or record a waiver with the reason.
+#   title_zh: 字段的分级须与实际数据相符
+#   remediation_zh: "在数据目录中为该字段标注其真实类别（如 identity.national_id、account.bank_card）\
+#     ，使存储、展示和保存期限等规则得以适用，并对其采取保护措施；如为测试数据或非个人信息，请清理数据或登记附理由的豁免。"
 package plaudit.rules.data.class_drift
 
 import rego.v1

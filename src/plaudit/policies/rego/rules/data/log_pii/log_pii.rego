@@ -16,6 +16,9 @@
 #   remediation: >-
 #     Mask identifiers before they are logged (ID 3+4, card 6+4, mobile 3+4), never log passwords, PINs,
 #     CVV or OTP values, purge or redact the rows already written, and shorten the table's retention.
+#   title_zh: 日志中不得明文记录个人金融信息
+#   remediation_zh: "在写入日志前对标识符进行屏蔽（证件号码保留前 3 后 4 位、银行卡号前 6 后 4 位、手机号码前 3 后 4 位）\
+#     ，不得记录密码、PIN、CVV 及动态验证码；清除或脱敏已写入的记录，并缩短该表的保存期限。"
 package plaudit.rules.data.log_pii
 
 import rego.v1

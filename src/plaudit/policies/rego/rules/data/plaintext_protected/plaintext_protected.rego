@@ -18,6 +18,9 @@
 #     Find the write path that bypasses the encryption or hashing (a batch load, a back-office tool, a
 #     migration), fix it, then re-encrypt or re-hash the existing rows; until then the declared
 #     protection is not true and the column must be treated as clear text.
+#   title_zh: 声明已保护的字段中不得存在明文
+#   remediation_zh: "排查绕过加密或哈希的写入路径（批量导入、后台管理工具、数据迁移等）并予以修复，再对存量数据重新加密或重新哈希；\
+#     修复完成前，该字段声明的保护措施不成立，须按明文数据管理。"
 package plaudit.rules.data.plaintext_protected
 
 import rego.v1

@@ -18,6 +18,9 @@
 #     Run (or fix) the purge job for the table so that rows past the period are deleted or anonymised,
 #     schedule it at least quarterly, and put rows that must be kept for a legal reason on legal hold
 #     instead of keeping everything.
+#   title_zh: 数据不得超过声明的保存期限留存
+#   remediation_zh: "运行（或修复）该表的清理任务，删除或匿名化超过保存期限的数据，且至少每季度执行一次；因法定原因须保留的记录应设置法律保留标记，\
+#     而不是全部保留。"
 package plaudit.rules.data.retention_exceeded
 
 import rego.v1

@@ -17,6 +17,9 @@
 #     When a row is soft-deleted, null or anonymise its personal columns in the same transaction (keep
 #     only the key and non-personal fields the business needs), or purge soft-deleted rows after a short
 #     grace period; then clean up the rows already soft-deleted with personal values.
+#   title_zh: 删除个人信息须使其不可恢复
+#   remediation_zh: "逻辑删除一行数据时，在同一事务中将其个人信息字段置空或匿名化（仅保留业务所需的主键及非个人信息字段）\
+#     ，或在较短的宽限期后物理清除逻辑删除的数据；并清理已逻辑删除但仍保留个人信息的存量数据。"
 package plaudit.rules.data.soft_delete_retained
 
 import rego.v1

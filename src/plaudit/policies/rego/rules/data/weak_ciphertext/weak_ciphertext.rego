@@ -19,6 +19,9 @@
 #     Encrypt with an authenticated cipher (SM4-GCM, AES-256-GCM) and a random IV per value, with the key
 #     in a KMS; base64 or hex is an encoding, not encryption. Where equality lookups are needed, add a
 #     keyed hash (HMAC) column instead of encrypting deterministically.
+#   title_zh: 声明加密的字段须为强密文
+#   remediation_zh: "使用认证加密算法（SM4-GCM、AES-256-GCM）并为每个值生成随机 IV，密钥由 KMS 管理；\
+#     base64 或十六进制只是编码而非加密。需要等值查询时，应增加带密钥哈希（HMAC）字段，而不是使用确定性加密。"
 package plaudit.rules.data.weak_ciphertext
 
 import rego.v1

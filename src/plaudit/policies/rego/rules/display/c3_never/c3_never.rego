@@ -17,6 +17,8 @@
 #   remediation: >-
 #     Remove the column from the view's SELECT list; return a verification result (a comparison or a
 #     flag computed in the secure zone) instead of the value, masked or not.
+#   title_zh: C3 类用户鉴别信息不得展示
+#   remediation_zh: "从视图的 SELECT 列表中移除该字段；改为返回在安全区内计算的验证结果（比对结果或标志位），无论是否屏蔽均不得返回原值。"
 package plaudit.rules.display.c3_never
 
 import rego.v1

@@ -23,6 +23,9 @@
 #     Project the column through a mask that keeps at most the profile's leading and trailing
 #     characters, e.g. CONCAT(LEFT(x, 3), '****', RIGHT(x, 4)) for a mobile or a `mask_*` function;
 #     if a role truly needs the clear value, record a waiver naming it, with an expiry date.
+#   title_zh: C2 类直接标识符展示时须屏蔽
+#   remediation_zh: "通过屏蔽表达式输出该字段，最多保留屏蔽规则允许的首尾字符，例如手机号码使用 CONCAT(LEFT(x, 3), '****', RIGHT(x, 4)) 或 `mask_*` 函数；\
+#     确有角色需要查看完整信息的，须登记注明该角色且设有到期日的豁免。"
 package plaudit.rules.display.mask_c2
 
 import rego.v1

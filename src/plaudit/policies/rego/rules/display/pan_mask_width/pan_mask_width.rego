@@ -16,6 +16,9 @@
 #   remediation: >-
 #     Show at most the BIN and the last four digits, e.g. CONCAT(LEFT(pan, 6), '******', RIGHT(pan, 4));
 #     a role with a legitimate business need to see more needs a waiver recording it.
+#   title_zh: 银行卡号屏蔽后最多显示发卡行标识码（BIN）及后四位
+#   remediation_zh: "最多显示 BIN 及后四位，例如 CONCAT(LEFT(pan, 6), '******', RIGHT(pan, 4))；\
+#     有正当业务需要查看更多位数的角色，须登记豁免予以记录。"
 package plaudit.rules.display.pan_mask_width
 
 import rego.v1

@@ -12,6 +12,8 @@
 #   remediation: >-
 #     Fix the entry's name to match the schema (and classify the renamed object), or remove the entry if
 #     the object was dropped.
+#   title_zh: 数据目录仅描述实际存在的对象
+#   remediation_zh: "将条目名称修正为与数据库结构一致（并对改名后的对象进行分类分级），如对象已删除则移除该条目。"
 package plaudit.rules.governance.catalog_stale
 
 import rego.v1

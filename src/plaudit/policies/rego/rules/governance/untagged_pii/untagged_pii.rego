@@ -17,6 +17,8 @@
 #   remediation: >-
 #     Add the column to the catalog with its category (which sets its class) and a protection method.
 #     If it holds no personal information, record a waiver for this rule with the reason.
+#   title_zh: 个人信息须在数据目录中完成分类分级
+#   remediation_zh: "在数据目录中登记该字段及其类别（据此确定其级别）和保护方式；如其不含个人信息，请就本规则登记附理由的豁免。"
 package plaudit.rules.governance.untagged_pii
 
 import rego.v1
@@ -39,12 +41,16 @@ deny contains finding if {
 		"location": object.get(column, "location", null),
 		"severity": severity(level),
 		"message": sprintf(
-			"Column %s looks like %s (%s, class %v, confidence %.2f) but has no catalog entry; add it to the catalog with `category: %s` and a protection method.",
-			[column.resource, title, detected.category, level, detected.confidence, detected.category],
+			"Column %s looks like %s (%s, class %v, confidence %v) but has no catalog entry; add it to the catalog with `category: %s` and a protection method.",
+			[column.resource, title, detected.category, level, two_places(detected.confidence), detected.category],
 		),
 	}
 }
 
 min_confidence := params.value("min_confidence", 0.6)
+
+# two_places rounds for the message; `%.2f` rounds and prints differently in the in-process engine and
+# in Go OPA (0.995, and integers), so the number is rounded first and printed with %v.
+two_places(x) := round(x * 100) / 100
 
 severity(level) := "medium" if level == "C1" else := "high"

@@ -19,6 +19,9 @@
 #     Add `retention: {period: <e.g. 5y>, anchor: <column the period runs from>}` to the table's catalog
 #     entry (with `legal_floor` where a law requires keeping records, and the `purge_job` that enforces
 #     it).
+#   title_zh: 含个人信息的表须声明保存期限
+#   remediation_zh: "在数据目录中该表的条目下添加 `retention: {period: <如 5y>, anchor: <期限起算字段>}`（法律要求保存记录的，\
+#     同时声明 `legal_floor`，以及执行清理的 `purge_job`）。"
 package plaudit.rules.lifecycle.retention_declared
 
 import rego.v1
@@ -45,18 +48,25 @@ deny contains finding if {
 # problem_of names the first thing wrong with a table's retention, so each table yields one finding
 # (a violation's fingerprint is its rule and resource).
 problem_of(table) := "has no catalog entry; add it to the catalog with `retention: {period, anchor}`" if {
-	not is_object(table.catalog)
+	not is_object(object.get(table, "catalog", null))
 } else := "its catalog entry declares no retention; add `retention: {period, anchor}`" if {
-	not is_object(table.catalog.retention)
+	not is_object(object.get(table.catalog, "retention", null))
 } else := sprintf("its retention has no %s; add it to the catalog entry", [concat(" and no ", missing)]) if {
-	missing := [key | some key in ["period", "anchor"]; not facts.filled(table.catalog.retention, key)]
+	missing := [key | some key in ["period", "anchor"]; not declares(table.catalog.retention, key)]
 	count(missing) > 0
 } else := sprintf(
 	"its retention anchor '%s' is not a column of the table; name the column the period runs from",
 	[table.catalog.retention.anchor],
 ) if {
-	not facts.column_resource(table, table.catalog.retention.anchor) in column_resources
+	anchor := object.get(table.catalog.retention, "anchor", null)
+	is_string(anchor)
+	not facts.column_resource(table, anchor) in column_resources
 }
+
+# A store that expires its rows by itself (`ttl: 5min`, an OTP table) needs neither period nor anchor.
+declares(retention, _) if facts.filled(retention, "ttl")
+
+declares(retention, key) if facts.filled(retention, key)
 
 # The finding points at the table's definition, or at its catalog entry when the scan has no location.
 location_of(table) := table.location if {

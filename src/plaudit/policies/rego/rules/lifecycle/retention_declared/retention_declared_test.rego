@@ -83,3 +83,16 @@ test_catalog_location_is_the_fallback if {
 	)]}
 	f.location == {"path": "catalog/lending.yaml", "line": 12}
 }
+
+test_a_ttl_is_a_retention if {
+	table := {
+		"resource": "app.public.sms_code",
+		"kind": "table",
+		"pi_columns": ["code"],
+		"columns": ["code"],
+		"catalog": {"retention": {"ttl": "5min"}},
+	}
+	count(retention_declared.deny) == 0 with input as {"tables": [table], "columns": []}
+	without := json.patch(table, [{"op": "replace", "path": "/catalog/retention", "value": {}}])
+	count(retention_declared.deny) == 1 with input as {"tables": [without], "columns": []}
+}

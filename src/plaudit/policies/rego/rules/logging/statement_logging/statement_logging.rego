@@ -18,6 +18,10 @@
 #     Set `log_statement = 'ddl'` (or `none`) on the server and on any role or database that overrides it
 #     (ALTER ROLE/DATABASE ... SET log_statement), use pgaudit with parameter logging off for audit
 #     trails, and purge or redact the server logs already written.
+#   title_zh: 语句日志不得将个人金融信息写入日志
+#   remediation_zh: "在服务器及任何覆盖该参数的角色或数据库上将 `log_statement` 设为 'ddl'（或 `none`）\
+#     （ALTER ROLE/DATABASE ... SET log_statement）；审计跟踪使用关闭参数记录的 pgaudit；\
+#     并清除或脱敏已写入的服务器日志。"
 package plaudit.rules.logging.statement_logging
 
 import rego.v1

@@ -18,6 +18,9 @@
 #     Encrypt the column (with a key in a KMS), tokenize it or replace it with a keyed hash for lookups,
 #     and declare the method under `protection:` in the catalog; if the clear value is truly needed,
 #     record a waiver with the compensating control and an expiry date.
+#   title_zh: C2 类直接标识符须采取字段级保护
+#   remediation_zh: "对该字段加密存储（密钥由 KMS 管理）、进行令牌化，或以带密钥哈希替代用于查询，并在数据目录的 `protection:` 中声明所用方式；\
+#     确需保存明文的，须登记注明补偿控制措施且设有到期日的豁免。"
 package plaudit.rules.storage.c2_protect
 
 import rego.v1

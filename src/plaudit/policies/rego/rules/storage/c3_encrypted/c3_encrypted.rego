@@ -18,6 +18,10 @@
 #     Protect the column at field level: encrypt it (e.g. SM4-GCM or AES-256-GCM with a key in a KMS),
 #     tokenize it, or store only a one-way hash (kdf_hash for secrets that are verified, keyed_hash for
 #     lookups); then declare the method under `protection:` in the catalog.
+#   title_zh: C3 类信息须采用密码技术加密存储
+#   remediation_zh: "对该字段实施字段级保护：加密存储（如 SM4-GCM 或 AES-256-GCM，密钥由 KMS 管理）\
+#     、令牌化，或仅存储单向哈希（用于校验的口令类信息使用 kdf_hash，用于查询的使用 keyed_hash）\
+#     ；并在数据目录的 `protection:` 中声明所用方式。"
 package plaudit.rules.storage.c3_encrypted
 
 import rego.v1

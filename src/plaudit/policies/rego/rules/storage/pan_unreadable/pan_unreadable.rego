@@ -19,6 +19,9 @@
 #     Replace the card number with a token from the card vault, keep only a truncated form (first 6 /
 #     last 4 at most), store a keyed hash (HMAC) of the whole PAN for lookups, or encrypt the column with
 #     a key managed outside the database; declare the method under `protection:` in the catalog.
+#   title_zh: 存储的银行卡号（PAN）须不可读
+#   remediation_zh: "以卡号令牌库生成的令牌替代卡号，仅保留截断形式（最多前 6 后 4 位），存储完整卡号的带密钥哈希（HMAC）\
+#     用于查询，或使用在数据库之外管理的密钥对该字段加密；并在数据目录的 `protection:` 中声明所用方式。"
 package plaudit.rules.storage.pan_unreadable
 
 import rego.v1

@@ -22,6 +22,9 @@
 #     Store only a salted, slow hash of the password (bcrypt, scrypt, argon2id, PBKDF2 or an SM3-based
 #     KDF), re-hash existing values at next login or force a reset, drop the reversible column, and
 #     declare `protection: {method: kdf_hash}` in the catalog.
+#   title_zh: 密码仅能以加盐慢哈希形式存储
+#   remediation_zh: "仅存储加盐的慢哈希值（bcrypt、scrypt、argon2id、PBKDF2 或基于 SM3 的密钥派生函数）\
+#     ，在用户下次登录时重新哈希存量数据或强制重置密码，删除可逆存储的字段，并在数据目录中声明 `protection: {method: kdf_hash}`。"
 package plaudit.rules.storage.password_kdf
 
 import rego.v1

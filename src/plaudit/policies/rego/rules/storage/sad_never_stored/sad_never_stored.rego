@@ -18,6 +18,8 @@
 #   remediation: >-
 #     Drop the column and purge existing values (including backups, logs and staging copies); pass the
 #     data straight to the authorising party and keep only the authorisation result.
+#   title_zh: 敏感鉴别数据一律不得存储
+#   remediation_zh: "删除该字段并清除存量数据（包括备份、日志及临时副本）；将相关数据直接传递给授权方，仅保存授权结果。"
 package plaudit.rules.storage.sad_never_stored
 
 import rego.v1

@@ -18,6 +18,10 @@
 #     PostgreSQL: set `ssl = on` with a certificate, allow remote clients only through `hostssl` lines in
 #     pg_hba.conf and connect with `sslmode=verify-full`. MySQL/MariaDB: configure TLS and set
 #     `require_secure_transport = ON` (or `REQUIRE SSL` on every account that reads personal data).
+#   title_zh: 存有 C2/C3 类信息的数据库须强制加密连接
+#   remediation_zh: "PostgreSQL：配置证书并设置 `ssl = on`，pg_hba.conf 中远程客户端仅允许 `hostssl` 方式接入，\
+#     客户端使用 `sslmode=verify-full` 连接。MySQL/MariaDB：配置 TLS 并设置 `require_secure_transport = ON`（或对每个读取个人信息的账户设置 `REQUIRE SSL`）\
+#     。"
 package plaudit.rules.transport.transport_unencrypted
 
 import rego.v1
