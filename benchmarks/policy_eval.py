@@ -18,8 +18,7 @@ import statistics
 import time
 from typing import Any
 
-from plaudit.policies.engine import ENTRYPOINT, PolicySet, evaluate, load_policies
-from plaudit.policies.opa import normalise_violations
+from plaudit.policies.engine import ENTRYPOINT, PolicySet, evaluate, load_policies, normalise_violations
 
 # (category, level, pipl_sensitive, pci, protection): a mix that trips every storage rule sometimes.
 _PROFILES: list[tuple[str | None, str | None, bool, str | None, str]] = [

@@ -216,3 +216,11 @@ def test_a_rename_that_leaves_the_catalog_stale(repo: Path) -> None:
     _, report = check(repo)
     stale = [v for v in report["violations"] if v["rule"] == "PLAUDIT-CATALOG-STALE"]
     assert [v["resource"] for v in stale] == ["customer.mobile"]
+    assert stale[0]["location"] == {"path": "db/migration/V2__feature.sql", "line": 1}
+    # The renamed column is the change's: its findings point at the rename too.
+    renamed = {
+        v["rule"]: v["location"]["line"]
+        for v in report["violations"]
+        if v["resource"] == "customer.mobile_no"
+    }
+    assert renamed.get("GDPR25-SHIFT-LEFT-MIGRATION") == 1

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -289,7 +289,25 @@ def _emit(report: dict[str, Any], fmt: str | None, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with `plaudit report` imported only when it is asked for: it pulls in the
+    run store and the HTML templates, and every pre-merge check would pay for them at start-up."""
+
+    _lazy: ClassVar[dict[str, str]] = {"report": "plaudit.report_command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._lazy and cmd_name not in self.commands:
+            import importlib
+
+            command = getattr(importlib.import_module(self._lazy[cmd_name]), cmd_name)
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plaudit")
 def cli() -> None:
     """plaudit: where is your customers' personal information, who can read it, is it protected,
@@ -1059,21 +1077,6 @@ def policy_bundle(
         f"bundle written to {path} ({len(policy_set.rules)} rules, revision {policy_set.digest})", err=True
     )
     sys.exit(EXIT_OK)
-
-
-def _register_report_command() -> None:
-    """`plaudit report` lives in its own module (it pulls in the HTML templates); it joins the CLI
-    when that module is installed."""
-    import importlib.util
-
-    if importlib.util.find_spec("plaudit.report_command") is None:
-        return
-    from plaudit.report_command import report
-
-    cli.add_command(report)
-
-
-_register_report_command()
 
 
 def main() -> None:

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from plaudit.catalog.yamlread import read_yaml
 from plaudit.errors import ConfigError
 from plaudit.pipeline import LevelRules, Override
@@ -177,6 +175,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
         line_of = doc.line_of
     if not isinstance(raw, dict):
         raise ConfigError("the configuration must be a mapping", path=str(path), line=1)
+    import jsonschema  # here, not at the top: a run without plaudit.yaml never needs it
+
     error = next(iter(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw)), None)
     if error is not None:
         where = tuple(error.absolute_path)

@@ -362,6 +362,14 @@ def _operation_facts(
             "hashed": flow.hashed,
         }
 
+    # A copy or export whose text names no personal column (and selects no `*`) carries none: its
+    # query need not be parsed. Data migrations are many, and most move reference data.
+    personal_names = {c.column.name.lower() for c in columns if c.category}
+
+    def may_carry(query: str) -> bool:
+        text = query.lower()
+        return "*" in text or any(name in text for name in personal_names)
+
     out: list[dict[str, Any]] = []
     for table in model.tables.values():
         cols = by_table.get(id(table), {})
@@ -377,6 +385,8 @@ def _operation_facts(
         if op.op in ("copy", "export"):
             fact = table_facts(op)
             into = model.get(op.schema, op.table)
+            if op.query and not may_carry(op.query):
+                continue
             if op.query:
                 stand_in = Table(
                     name=f"{op.statement} at {op.location}" if op.location else str(op.statement),

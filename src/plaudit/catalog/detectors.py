@@ -20,8 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
@@ -168,6 +166,8 @@ def _mobile_national(value: str) -> str | None:
         return None
     if compact.startswith("86") and len(compact) == 13:
         compact = "+" + compact
+    import phonenumbers  # here: only sampled values need it, and it costs every command 20 ms to load
+
     try:
         number = phonenumbers.parse(compact, "CN")
     except phonenumbers.NumberParseException:
@@ -195,6 +195,8 @@ def is_email(value: str) -> bool:
     text = value.strip()
     if "@" not in text or len(text) > 254 or any(ch.isspace() for ch in text):
         return False
+    from email_validator import EmailNotValidError, validate_email  # as phonenumbers above
+
     try:
         validate_email(text, check_deliverability=False)
     except (EmailNotValidError, UnicodeError, ValueError):

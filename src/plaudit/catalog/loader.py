@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:  # jsonschema is imported when a catalog is validated: most checks name none
+    import jsonschema
 
 from plaudit.catalog.taxonomy import Taxonomy, builtin_taxonomy
 from plaudit.catalog.yamlread import YamlDocument, read_yaml
@@ -147,6 +148,8 @@ class Catalog:
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     text = resources.files("plaudit.catalog").joinpath("schema/catalog.schema.json").read_text("utf-8")
     schema = json.loads(text)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())

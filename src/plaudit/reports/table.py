@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from typing import Any
-
-from rich.console import Console
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from plaudit.reports import waiver_note
+
+if TYPE_CHECKING:  # rich is imported when a table is rendered, not by every command that lists formats
+    from rich.console import Console
 
 FORMAT = "table"
 
@@ -18,6 +16,8 @@ _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cya
 
 
 def render(report: dict[str, Any], *, color: bool = False) -> str:
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=140, force_terminal=color, color_system="standard" if color else None
@@ -33,6 +33,9 @@ def render(report: dict[str, Any], *, color: bool = False) -> str:
 
 
 def _violations(console: Console, report: dict[str, Any]) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
     """One block per violation, most severe first, in the style of a linter: rule and resource on the
     first line, the message and the fix below, and the file:line when the finding comes from a file."""
     rows = report["violations"]
@@ -61,6 +64,8 @@ def _violations(console: Console, report: dict[str, Any]) -> None:
 
 
 def _columns(console: Console, report: dict[str, Any]) -> None:
+    from rich.table import Table
+
     rows = [c for c in report["columns"] if c.get("category")]
     table = Table(title=f"Personal information ({len(rows)} of {len(report['columns'])} columns)")
     for header in ("resource", "category", "level", "conf.", "catalog", "why"):

@@ -26,10 +26,19 @@ deny contains finding if {
 
 	finding := {
 		"resource": entry.resource,
-		"location": object.get(entry, "location", null),
+		"location": location_of(entry),
 		"message": sprintf(
-			"The catalog describes %s %s, which the scan did not find; rename the entry to match the schema or remove it.",
-			[object.get(entry, "kind", "object"), entry.resource],
+			"The catalog describes %s %s, which %s; rename the entry to match the schema or remove it.",
+			[object.get(entry, "kind", "object"), entry.resource, what_happened(entry)],
 		),
 	}
 }
+
+# A rename or drop the scan saw is where the catalog fell behind: a pre-merge check points at it.
+location_of(entry) := entry.removed_at if {
+	is_object(object.get(entry, "removed_at", null))
+} else := object.get(entry, "location", null)
+
+what_happened(entry) := sprintf("was renamed or dropped at %s:%v", [entry.removed_at.path, entry.removed_at.line]) if {
+	is_object(object.get(entry, "removed_at", null))
+} else := "the scan did not find"

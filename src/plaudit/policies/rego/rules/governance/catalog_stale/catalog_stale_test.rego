@@ -39,3 +39,17 @@ test_only_missing_entries_are_denied if {
 	f.location == null
 	startswith(f.message, "The catalog describes table a.b.d")
 }
+
+test_a_rename_the_scan_saw_is_the_location if {
+	entry := {
+		"resource": "lending.public.customer.mobile",
+		"kind": "column",
+		"found": false,
+		"location": {"path": "catalog.yaml", "line": 7},
+		"removed_at": {"path": "db/V2__rename.sql", "line": 1},
+	}
+	findings := catalog_stale.deny with input as {"catalog_entries": [entry]}
+	some f in findings
+	f.location.path == "db/V2__rename.sql"
+	contains(f.message, "renamed or dropped at db/V2__rename.sql:1")
+}

@@ -29,6 +29,10 @@ test_each_trigger_counts if {
 	count(pia_required.deny) == 1 with input as facts_of({"region": "us-east-1"}, false)
 }
 
+test_tables_outside_the_catalog_are_left_to_the_coverage_rule if {
+	count(pia_required.deny) == 0 with input as facts_of(null, true)
+}
+
 test_nothing_triggers if {
 	count(pia_required.deny) == 0 with input as facts_of({"region": "cn-north-1", "sharing": []}, false)
 	count(pia_required.deny) == 0 with input as facts_of(null, false)
