@@ -627,6 +627,7 @@ class _Replayer:
             for col in self.projected_columns(query, line, schema):
                 table.columns.setdefault(col.name.lower(), col)
         self.add(table)
+        self.recreated(table)
         if pk:
             keys.append((tuple(pk), True, loc))
         for name in self.unique:
@@ -872,6 +873,22 @@ class _Replayer:
     def tombstone(self, table: Table, column: str, line: int) -> None:
         key = self.model.key(table.schema, table.name)
         self.model.removed[(key[0], key[1], column.lower())] = self.loc(line)
+
+    def recreated(self, table: Table) -> None:
+        """`DROP TABLE IF EXISTS t; CREATE TABLE t (...)` in one file is how dumps and schema scripts
+        (re)build a table, not a migration that destroys its records: the drop is not judged."""
+        ops = self.model.operations
+        for i in range(len(ops) - 1, max(len(ops) - 8, -1), -1):
+            op = ops[i]
+            if (
+                op.op == "drop"
+                and op.location is not None
+                and op.location.path == self.path
+                and op.table.lower() == table.name.lower()
+                and (op.schema or "").lower() == (table.schema or "").lower()
+            ):
+                del ops[i]
+                return
 
     def record_drop(self, table: Table, text: str, line: int) -> None:
         self.tombstone(table, "", line)

@@ -31,12 +31,20 @@ import data.plaudit.lib.facts
 
 protected := {"encrypted", "kdf_hash", "keyed_hash", "tokenized", "truncated"}
 
-deny contains finding if {
+# (column, index) of every index on an unprotected C3 or PAN column; one finding per column below,
+# at its UNIQUE index when it has one (a column is often both keyed and indexed).
+indexed contains [column, op] if {
 	some op in facts.operations
 	op.op == "index"
 	some column in op.columns
 	in_scope(column)
 	not column.protection in protected
+}
+
+deny contains finding if {
+	some resource in {column.resource | some [column, _] in indexed}
+	on := [[column, op] | some [column, op] in indexed; column.resource == resource]
+	[column, op] := chosen(on)
 	finding := {
 		"resource": column.resource,
 		"location": object.get(op, "location", null),
@@ -46,6 +54,11 @@ deny contains finding if {
 		),
 	}
 }
+
+chosen(on) := uniques[0] if {
+	uniques := [pair | some pair in on; pair[1].unique == true]
+	count(uniques) > 0
+} else := on[0]
 
 in_scope(column) if column.level == "C3"
 

@@ -59,3 +59,18 @@ test_other_operations_are_ignored if {
 test_missing_operations_is_empty if {
 	count(c3_index.deny) == 0 with input as {}
 }
+
+test_one_finding_per_column_at_its_unique_index if {
+	pwd := column("auth.password", "C3", "none")
+	plain := object.union(index([pwd], false), {"location": {"path": "a.sql", "line": 3}})
+	unique := object.union(index([pwd], true), {"location": {"path": "a.sql", "line": 7}})
+	findings := c3_index.deny with input as {"operations": [plain, unique]}
+	count(findings) == 1
+	some f in findings
+	f.location.line == 7
+}
+
+test_two_unique_indexes_on_one_column if {
+	pwd := column("auth.password", "C3", "none")
+	count(c3_index.deny) == 1 with input as {"operations": [index([pwd], true), index([pwd], true)]}
+}
