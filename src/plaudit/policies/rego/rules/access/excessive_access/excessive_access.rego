@@ -8,6 +8,8 @@
 #   lists the roles meant to read such tables, a read grant to any other role is judged too; an empty
 #   list (the default) means no allow-list is configured and only grants to everyone are judged. An
 #   entry matches the grantee exactly ('app'@'10.%' or app@10.%) or by user name alone (app, any host).
+#   `allowed_readers_by_level: {C3: [...], C2: [...]}` gives the roles allowed to read each class: for a
+#   table whose highest class has a list there, that list replaces `allowed_readers`.
 #   Severity is critical when the grant exposes C3 data (a table-wide grant on a table whose highest
 #   class is C3, or a column grant naming a C3 column), high otherwise. One finding per table.
 # custom:
@@ -42,14 +44,27 @@ allowed_readers := readers if {
 	is_array(readers)
 } else := []
 
-# judged holds for a grantee this rule looks at: everyone always; any other role once an allow-list
-# is configured and does not name it.
-judged(grantee) if access.everyone(grantee)
+# Per-class allow-lists (`allowed_readers_by_level: {C3: [...], C2: [...]}`) narrow the general one for
+# tables whose highest class is that level.
+readers_by_level := levels if {
+	levels := params.value("allowed_readers_by_level", {})
+	is_object(levels)
+} else := {}
 
-judged(grantee) if {
-	count(allowed_readers) > 0
+readers_for(table) := readers if {
+	readers := readers_by_level[table.max_level]
+	is_array(readers)
+} else := allowed_readers
+
+# judged holds for a grantee this rule looks at on a table: everyone always; any other role once an
+# allow-list applies to the table and does not name it.
+judged(grantee, _) if access.everyone(grantee)
+
+judged(grantee, table) if {
+	readers := readers_for(table)
+	count(readers) > 0
 	not access.everyone(grantee)
-	not access.allowed(grantee, allowed_readers)
+	not access.allowed(grantee, readers)
 }
 
 # c3_columns are the lower-cased resources of C3 columns, to rate a column grant by what it exposes.
@@ -64,9 +79,9 @@ exposures contains exposure if {
 	some grant in grants
 	access.reads(grant)
 	is_string(grant.grantee)
-	judged(grant.grantee)
 	some table in pi_tables
 	access.covers(grant, table)
+	judged(grant.grantee, table)
 	exposed := access.exposed(grant, table)
 	count(exposed) > 0
 

@@ -130,3 +130,13 @@ test_table_location_when_the_grant_has_none if {
 test_no_grants_no_findings if {
 	count(excessive_access.deny) == 0 with input as {"tables": [customer]}
 }
+
+test_allow_list_per_class if {
+	gs := [grant("SELECT", "customer", "analyst"), grant("SELECT", "credentials", "analyst")]
+	params := {"allowed_readers": ["app", "analyst"], "allowed_readers_by_level": {"C3": ["app"]}}
+	findings := excessive_access.deny with input as facts(gs) with data.plaudit.params as params
+	count(findings) == 1
+	some f in findings
+	f.resource == "lending.public.credentials"
+	f.severity == "critical"
+}
