@@ -42,6 +42,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/classification_accuracy.py --labels tests/catalog/labels_blind
 	$(BIN)/python benchmarks/policy_eval.py
 	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/report_render.py
 
 clean:
 	rm -rf $(VENV) plaudit-demo .pytest_cache .mypy_cache .ruff_cache
