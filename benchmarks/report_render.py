@@ -24,10 +24,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from plaudit.history import RunStore
+from plaudit.history import RunStore, trend_points
 from plaudit.policies.engine import fingerprint, load_policies
 from plaudit.report_command import report as report_command
-from plaudit.report_command import trend_points
 from plaudit.reports import ReportContext, render
 
 TARGET_SECONDS = 5.0

@@ -7,8 +7,6 @@ catalog, policy, connection or internal error. A user never sees a traceback (se
 from __future__ import annotations
 
 import contextlib
-import functools
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,11 +17,10 @@ import click
 from plaudit import __version__
 from plaudit.baseline import DEFAULT_BASELINE
 from plaudit.config import Config, load_config, split_patterns
-from plaudit.errors import ConfigError, PlauditError
+from plaudit.errors import EXIT_ERROR, EXIT_OK, ConfigError, PlauditError
+from plaudit.guard import guarded
 from plaudit.model import SchemaModel
 from plaudit.pipeline import (
-    EXIT_ERROR,
-    EXIT_OK,
     Options,
     audit,
     classify_only,
@@ -39,47 +36,6 @@ from plaudit.scanners.suppressions import InlineSuppressions
 F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITIES = ("critical", "high", "medium", "low")
-
-
-def _fail(err: PlauditError) -> None:
-    click.echo(f"plaudit: error: {err}", err=True)
-    if err.hint:
-        click.echo(f"  hint: {err.hint}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def guarded(func: F) -> F:
-    """Turn every failure into one actionable line and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PlauditError as err:
-            _fail(err)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:
-            # The reader (`| head`) went away: stop quietly instead of reporting an internal error.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(EXIT_ERROR)
-        except Exception as exc:  # an internal error must still not show a traceback
-            _internal(exc)
-        except BaseException as exc:  # a panic in a native extension arrives as a BaseException
-            if isinstance(exc, GeneratorExit):
-                raise
-            _internal(exc)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _internal(exc: BaseException) -> None:
-    if os.environ.get("PLAUDIT_DEBUG"):
-        raise exc
-    first = (str(exc).strip().splitlines() or [""])[0]
-    click.echo(f"plaudit: internal error: {type(exc).__name__}: {first}", err=True)
-    click.echo("  hint: rerun with PLAUDIT_DEBUG=1 for details, and report it", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 def _input_decorators() -> list[Callable[[F], F]]:

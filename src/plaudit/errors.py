@@ -6,6 +6,11 @@ Every error that should end a run with exit code 2 derives from `PlauditError`; 
 
 from __future__ import annotations
 
+# SPEC §2 exit codes: nothing else is ever returned.
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1  # unwaived violations at or above the fail level
+EXIT_ERROR = 2  # usage, configuration, catalog, policy-compile, connection or internal error
+
 
 class PlauditError(Exception):
     """Base of all user-facing errors.

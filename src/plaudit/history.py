@@ -20,9 +20,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -289,6 +290,13 @@ class RunStore:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+
+    def read_error(self, err: Exception) -> ConfigError:
+        """A failed read, as the user sees it; the driver's message is left out (it can quote the URL)."""
+        return ConfigError(
+            f"run history store {self.display}: cannot read the runs ({type(err).__name__})",
+            hint="check that --store points at a store plaudit wrote (plaudit scan db --store URL)",
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -598,3 +606,149 @@ def track(report: dict[str, Any], store: RunStore, *, fail_level: str, fail_on: 
     code = exit_code_for(report, fail_level, fail_on)
     store.record(report, code)
     return code
+
+
+# ------------------------------------------------------------------------------ reading for reports
+
+#: Runs a trend shows by default (`plaudit report --runs`).
+TREND_RUNS = 30
+
+
+def trend_points(
+    store: RunStore, report: Mapping[str, Any], *, limit: int = TREND_RUNS
+) -> list[dict[str, Any]]:
+    """The stored runs of the report's target and mode up to the report's run, oldest first, with open
+    violations per severity and what was new and fixed in each (`ReportContext.trend`).
+
+    A report whose run is not in the store is added as the last point, compared with the last stored run.
+    """
+    run = report.get("run") or {}
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(_runs.c.seq, _runs.c.id, _runs.c.started_at, _runs.c.summary)
+                .where(_runs.c.target == run.get("target"), _runs.c.mode == run.get("mode"))
+                .order_by(_runs.c.seq.desc())
+            ).all()
+            ids = [r.id for r in rows]
+            own = run.get("id") not in ids
+            if not own:
+                rows = rows[ids.index(run["id"]) :]
+            # One run more than is shown: the oldest shown run's new and fixed are counted against it.
+            rows = list(reversed(rows[: limit if own else limit + 1]))
+            fingerprints: dict[str, set[str]] = {r.id: set() for r in rows}
+            if rows:
+                found = conn.execute(
+                    sa.select(_findings.c.run_id, _findings.c.fingerprint).where(
+                        _findings.c.run_id.in_(list(fingerprints))
+                    )
+                )
+                for run_id, fingerprint in found:
+                    fingerprints[run_id].add(fingerprint)
+    except exc.SQLAlchemyError as err:
+        raise store.read_error(err) from None
+
+    points: list[dict[str, Any]] = []
+    previous: set[str] | None = None
+    for row in rows:
+        current = fingerprints[row.id]
+        summary = row.summary if isinstance(row.summary, Mapping) else json.loads(row.summary or "{}")
+        points.append(_point(row.id, row.started_at, summary, current, previous))
+        previous = current
+    if own:
+        current = {str(v.get("fingerprint")) for v in report.get("violations") or []}
+        points.append(
+            _point(run.get("id"), run.get("started_at"), report.get("summary") or {}, current, previous)
+        )
+    return points[-limit:]
+
+
+def _point(
+    run_id: Any, started: Any, summary: Mapping[str, Any], current: set[str], previous: set[str] | None
+) -> dict[str, Any]:
+    return {
+        "id": str(run_id or ""),
+        "started_at": _as_rfc3339(started) or "",
+        "open": dict(summary.get("violations") or {}),
+        "waived": int(summary.get("waived") or 0),
+        "new": None if previous is None else len(current - previous),
+        "fixed": None if previous is None else len(previous - current),
+    }
+
+
+def _as_rfc3339(value: Any) -> str | None:
+    """A stored time as RFC 3339 UTC; SQLite hands back naive UTC text, servers aware datetimes."""
+    if value is None or value == "":
+        return None
+    moment = value
+    if not isinstance(moment, dt.datetime):
+        try:
+            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return str(value)
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def report_from_store(
+    store: RunStore, target: str | None, rules: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The latest stored run (of `target`) as a JSON report, with what the store keeps: no evidence text."""
+    meta = {str(r["rule"]): r for r in rules}
+    try:
+        with store.engine.connect() as conn:
+            query = sa.select(_runs).order_by(_runs.c.seq.desc()).limit(1)
+            if target:
+                query = query.where(_runs.c.target == target)
+            row = conn.execute(query).mappings().first()
+            if row is None:
+                raise ConfigError(
+                    f"run history store {store.display} has no run"
+                    + (f" of target {target!r}" if target else ""),
+                    hint="record runs with plaudit scan db --store URL; --target takes the run's target "
+                    "as the report shows it",
+                )
+            findings = (
+                conn.execute(sa.select(_findings).where(_findings.c.run_id == row["id"])).mappings().all()
+            )
+    except exc.SQLAlchemyError as err:
+        raise store.read_error(err) from None
+    summary = row["summary"] if isinstance(row["summary"], Mapping) else json.loads(row["summary"] or "{}")
+
+    violations = []
+    for f in sorted(findings, key=lambda f: (f["rule"], f["resource"])):
+        m = meta.get(f["rule"], {})
+        violations.append(
+            {
+                "rule": f["rule"],
+                "kind": f["kind"] or m.get("kind"),
+                "severity": f["severity"],
+                "resource": f["resource"],
+                "location": None,
+                "message": "",
+                "remediation": m.get("remediation") or "",
+                "references": list(m.get("references") or []),
+                "fingerprint": f["fingerprint"],
+                "waived": bool(f["waived"]),
+                "waiver": None,
+                "status": "new" if f["first_seen_run"] == row["id"] else "open",
+                "first_seen": _as_rfc3339(f["first_seen_at"]),
+            }
+        )
+    return {
+        "plaudit_version": row["plaudit_version"],
+        "run": {
+            "id": row["id"],
+            "mode": row["mode"],
+            "target": row["target"],
+            "started_at": _as_rfc3339(row["started_at"]),
+            "finished_at": _as_rfc3339(row["finished_at"]),
+            "policy_digest": row["policy_digest"],
+            "catalog_digest": row["catalog_digest"],
+        },
+        "columns": [],
+        "violations": violations,
+        "errors": [],
+        "summary": summary,
+        "waivers": [],
+    }

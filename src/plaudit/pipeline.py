@@ -18,6 +18,7 @@ from plaudit import __version__
 from plaudit.catalog.classify import Classifier
 from plaudit.catalog.loader import Catalog, load_catalog
 from plaudit.catalog.taxonomy import level_rank
+from plaudit.errors import EXIT_OK, EXIT_VIOLATIONS
 from plaudit.facts import ClassifiedColumn, apply_value_evidence, build_facts, classify_model
 from plaudit.model import DataCheck, SchemaModel, Severity
 from plaudit.policies.engine import (
@@ -32,10 +33,6 @@ from plaudit.scanners.suppressions import SYNTAX, InlineSuppressions
 
 #: Samples a target's data once its columns are classified; returns counts-only results.
 DataStep = Callable[[SchemaModel, Catalog, list[ClassifiedColumn]], Iterable[DataCheck]]
-
-EXIT_OK = 0
-EXIT_VIOLATIONS = 1
-EXIT_ERROR = 2
 
 
 #: A rule pattern (id, glob or kind) and the level it sets, in the order the user wrote them.

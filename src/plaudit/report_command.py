@@ -12,84 +12,26 @@ each finding but no evidence text, columns or waiver details, and the report say
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import json
-import os
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import sqlalchemy as sa
-from sqlalchemy import exc
 
 from plaudit.config import load_config
-from plaudit.errors import ConfigError, PlauditError
-from plaudit.history import DEFAULT_STORE, RunStore
+from plaudit.errors import ConfigError
+from plaudit.guard import guarded
+from plaudit.history import DEFAULT_STORE, TREND_RUNS, RunStore, report_from_store, trend_points
 from plaudit.reports import LANGUAGES, ReportContext, binary_formats, formats, render, render_bytes
 from plaudit.reports.i18n import strings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Stored runs shown in the trends, at most.
-DEFAULT_RUNS = 30
-_EXIT_ERROR = 2
+
 
 # The store's tables as docs/history.md documents them; read with plain SQL so reports need no private API.
-_runs = sa.table(
-    "plaudit_runs",
-    sa.column("seq"),
-    sa.column("id"),
-    sa.column("target"),
-    sa.column("mode"),
-    sa.column("started_at"),
-    sa.column("finished_at"),
-    sa.column("policy_digest"),
-    sa.column("catalog_digest"),
-    sa.column("plaudit_version"),
-    sa.column("summary", sa.JSON),
-)
-_findings = sa.table(
-    "plaudit_findings",
-    sa.column("run_id"),
-    sa.column("fingerprint"),
-    sa.column("rule"),
-    sa.column("kind"),
-    sa.column("severity"),
-    sa.column("resource"),
-    sa.column("waived"),
-    sa.column("first_seen_run"),
-    sa.column("first_seen_at"),
-)
-
-
-def _guarded(func: F) -> F:
-    """One actionable line and exit code 2 for every failure, as every plaudit command does."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PlauditError as err:
-            click.echo(f"plaudit: error: {err}", err=True)
-            if err.hint:
-                click.echo(f"  hint: {err.hint}", err=True)
-            sys.exit(_EXIT_ERROR)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # an internal error must still not show a traceback
-            if os.environ.get("PLAUDIT_DEBUG"):
-                raise
-            first = (str(exc).strip().splitlines() or [""])[0]
-            click.echo(f"plaudit: internal error: {type(exc).__name__}: {first}", err=True)
-            click.echo("  hint: rerun with PLAUDIT_DEBUG=1 for details, and report it", err=True)
-            sys.exit(_EXIT_ERROR)
-
-    return wrapper  # type: ignore[return-value]
-
-
 @click.command("report")
 @click.argument("run_json", required=False, metavar="[RUN.json]", type=click.Path(dir_okay=False))
 @click.option(
@@ -115,7 +57,7 @@ def _guarded(func: F) -> F:
     "--runs",
     "max_runs",
     type=click.IntRange(min=2, max=1000),
-    default=DEFAULT_RUNS,
+    default=TREND_RUNS,
     show_default=True,
     help="Stored runs shown in the trends.",
 )
@@ -125,7 +67,7 @@ def _guarded(func: F) -> F:
 @click.option("--policies", "policies", multiple=True, type=click.Path(), help="Extra policy folder.")
 @click.option("--no-builtin-policies", is_flag=True, help="Do not list the built-in rules.")
 @click.option("--config", "config_path", type=click.Path(), help="Config file.")
-@_guarded
+@guarded
 def report(
     run_json: str | None,
     fmt: str,
@@ -169,7 +111,7 @@ def report(
             data = read_report(Path(run_json))
         else:
             assert history is not None
-            data = report_from_store(history, target, policy_set.rules)
+            data = redacted(report_from_store(history, target, policy_set.rules))
         trend: list[dict[str, Any]] = []
         if history is not None:
             trend = trend_points(history, data, limit=max_runs)
@@ -267,153 +209,3 @@ def _open_store(url: str | None, configured: str | None, *, required: bool) -> R
     if required:
         raise ConfigError("no run history found", path=str(DEFAULT_STORE), hint="give --store URL")
     return None
-
-
-def _store_error(store: RunStore, err: Exception) -> ConfigError:
-    # The driver's message is left out: it can quote the connection string.
-    return ConfigError(
-        f"run history store {store.display}: cannot read the runs ({type(err).__name__})",
-        hint="check that --store points at a store plaudit wrote (plaudit scan db --store URL)",
-    )
-
-
-def trend_points(
-    store: RunStore, report: Mapping[str, Any], *, limit: int = DEFAULT_RUNS
-) -> list[dict[str, Any]]:
-    """The stored runs of the report's target and mode up to the report's run, oldest first, with open
-    violations per severity and what was new and fixed in each (`ReportContext.trend`).
-
-    A report whose run is not in the store is added as the last point, compared with the last stored run.
-    """
-    run = report.get("run") or {}
-    try:
-        with store.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(_runs.c.seq, _runs.c.id, _runs.c.started_at, _runs.c.summary)
-                .where(_runs.c.target == run.get("target"), _runs.c.mode == run.get("mode"))
-                .order_by(_runs.c.seq.desc())
-            ).all()
-            ids = [r.id for r in rows]
-            own = run.get("id") not in ids
-            if not own:
-                rows = rows[ids.index(run["id"]) :]
-            # One run more than is shown: the oldest shown run's new and fixed are counted against it.
-            rows = list(reversed(rows[: limit if own else limit + 1]))
-            fingerprints: dict[str, set[str]] = {r.id: set() for r in rows}
-            if rows:
-                found = conn.execute(
-                    sa.select(_findings.c.run_id, _findings.c.fingerprint).where(
-                        _findings.c.run_id.in_(list(fingerprints))
-                    )
-                )
-                for run_id, fingerprint in found:
-                    fingerprints[run_id].add(fingerprint)
-    except exc.SQLAlchemyError as err:
-        raise _store_error(store, err) from None
-
-    points: list[dict[str, Any]] = []
-    previous: set[str] | None = None
-    for row in rows:
-        current = fingerprints[row.id]
-        summary = row.summary if isinstance(row.summary, Mapping) else json.loads(row.summary or "{}")
-        points.append(_point(row.id, row.started_at, summary, current, previous))
-        previous = current
-    if own:
-        current = {str(v.get("fingerprint")) for v in report.get("violations") or []}
-        points.append(
-            _point(run.get("id"), run.get("started_at"), report.get("summary") or {}, current, previous)
-        )
-    return points[-limit:]
-
-
-def _point(
-    run_id: Any, started: Any, summary: Mapping[str, Any], current: set[str], previous: set[str] | None
-) -> dict[str, Any]:
-    return {
-        "id": str(run_id or ""),
-        "started_at": _rfc3339(started) or "",
-        "open": dict(summary.get("violations") or {}),
-        "waived": int(summary.get("waived") or 0),
-        "new": None if previous is None else len(current - previous),
-        "fixed": None if previous is None else len(previous - current),
-    }
-
-
-def _rfc3339(value: Any) -> str | None:
-    """A stored time as RFC 3339 UTC; SQLite hands back naive UTC text, servers aware datetimes."""
-    if value is None or value == "":
-        return None
-    moment = value
-    if not isinstance(moment, dt.datetime):
-        try:
-            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return str(value)
-    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def report_from_store(
-    store: RunStore, target: str | None, rules: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The latest stored run (of `target`) as a JSON report, with what the store keeps: no evidence text."""
-    meta = {str(r["rule"]): r for r in rules}
-    try:
-        with store.engine.connect() as conn:
-            query = sa.select(_runs).order_by(_runs.c.seq.desc()).limit(1)
-            if target:
-                query = query.where(_runs.c.target == target)
-            row = conn.execute(query).mappings().first()
-            if row is None:
-                raise ConfigError(
-                    f"run history store {store.display} has no run"
-                    + (f" of target {target!r}" if target else ""),
-                    hint="record runs with plaudit scan db --store URL; --target takes the run's target "
-                    "as the report shows it",
-                )
-            findings = (
-                conn.execute(sa.select(_findings).where(_findings.c.run_id == row["id"])).mappings().all()
-            )
-    except exc.SQLAlchemyError as err:
-        raise _store_error(store, err) from None
-    summary = row["summary"] if isinstance(row["summary"], Mapping) else json.loads(row["summary"] or "{}")
-
-    violations = []
-    for f in sorted(findings, key=lambda f: (f["rule"], f["resource"])):
-        m = meta.get(f["rule"], {})
-        violations.append(
-            {
-                "rule": f["rule"],
-                "kind": f["kind"] or m.get("kind"),
-                "severity": f["severity"],
-                "resource": f["resource"],
-                "location": None,
-                "message": "",
-                "remediation": m.get("remediation") or "",
-                "references": list(m.get("references") or []),
-                "fingerprint": f["fingerprint"],
-                "waived": bool(f["waived"]),
-                "waiver": None,
-                "status": "new" if f["first_seen_run"] == row["id"] else "open",
-                "first_seen": _rfc3339(f["first_seen_at"]),
-            }
-        )
-    return redacted(
-        {
-            "plaudit_version": row["plaudit_version"],
-            "run": {
-                "id": row["id"],
-                "mode": row["mode"],
-                "target": row["target"],
-                "started_at": _rfc3339(row["started_at"]),
-                "finished_at": _rfc3339(row["finished_at"]),
-                "policy_digest": row["policy_digest"],
-                "catalog_digest": row["catalog_digest"],
-            },
-            "columns": [],
-            "violations": violations,
-            "errors": [],
-            "summary": summary,
-            "waivers": [],
-        }
-    )
