@@ -60,7 +60,7 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass
+@dataclass(slots=True)  # created for every column of every scanned table
 class Column:
     """A column as a scanner found it. `type` is the SQL type as written, lower-cased (`varchar(32)`)."""
 

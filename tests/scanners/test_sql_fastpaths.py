@@ -55,6 +55,10 @@ def _ref_split(text: str, dialect: str | None) -> Iterator[Statement]:
         first = text[pos]
         if first == "\\":
             eol = text.find("\n", pos)
+            if text[pos + 1 : pos + 5].lower() == "copy":  # psql `\copy` lines are bulk exports to judge
+                line += text.count("\n", counted, pos)
+                counted = pos
+                yield Statement(text[pos : n if eol < 0 else eol], line, "psql")
             pos = n if eol < 0 else eol + 1
             continue
         if first in "dD":
@@ -83,7 +87,8 @@ def _ref_split(text: str, dialect: str | None) -> Iterator[Statement]:
 _PIECES = [
     "a", "b1", " ", "\n", ";", "'", "''", '"', "`", "``", "\\", "\\'", "-", "--", "/", "/*", "*/", "#",
     "$", "$$", "$x$", "E'", "e", "(", ")", "d", "D", "DELIMITER //\n", "delimiter ;\n", "//", "\\.\n",
-    "\\connect db\n", "CREATE TABLE t (a int)", "INSERT INTO t VALUES ('x;y')", "COPY t FROM stdin;\n",
+    "\\connect db\n", "\\copy t to 'x.csv'\n", "CREATE TABLE t (a int)", "INSERT INTO t VALUES ('x;y')",
+    "COPY t FROM stdin;\n",
     "drop table t", "ALTER TABLE t ADD b text", "中文",
 ]  # fmt: skip
 _SCRIPTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)

@@ -309,6 +309,8 @@ _QNAME = rf"{_NAME_PART}(?:\s*\.\s*{_NAME_PART})?"
 _RENAME_PAIR = re.compile(rf"({_QNAME})\s+TO\s+({_QNAME})", re.I)
 _AS_WORD = re.compile(r"\bAS\b", re.I)
 _FIRST_WORD = re.compile(r"[A-Za-z_]+")
+# `CREATE SCHEMA`, whatever comes between: its nested CREATE TABLE / VIEW elements are replayed one by one.
+_CREATE_SCHEMA = re.compile(r"\s*CREATE\s+\w*SCHEMA", re.I)
 _EXPORT_WORDS = frozenset({"COPY", "\\COPY", "SELECT", "WITH", "UNLOAD", "EXPORT"})
 _SCHEMA_HEAD = re.compile(
     rf"CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:AUTHORIZATION\s+({_NAME_PART})|({_NAME_PART}))"
@@ -414,21 +416,25 @@ class _Replayer:
         if st.kind == "grant":
             self.grant(st)
             return
-        head = _what(st.text)
-        if head.startswith("RENAME"):
+        text = st.text
+        # The head words are read only for the two statements dispatched on them and for error messages:
+        # this runs for every schema statement of a scan.
+        first = text[:1]
+        if first in "rR" and _what(text).startswith("RENAME"):
             self.rename_tables(st)
             return
-        if head == "CREATE SCHEMA" or (head.startswith("CREATE") and "SCHEMA" in head):
+        if first in "cC" and _CREATE_SCHEMA.match(text):
             self.create_schema(st)
             return
-        node = self.parse(st.text, st.line, head)
+        node = self.parse(text, st.line)
         if node is not None:
             self.apply(node, st.text, st.line, None)
 
-    def parse(self, sql: str, line: int, head: str) -> exp.Expr | None:
+    def parse(self, sql: str, line: int) -> exp.Expr | None:
         """Parse with the file's dialect (or the fallbacks); report failures; None if unusable."""
         node, err = self.try_parse(sql)
         if node is None or isinstance(node, exp.Command):
+            head = _what(sql)
             repaired = _repair(sql)
             if repaired != sql:
                 fixed, _ = self.try_parse(repaired)
@@ -753,7 +759,7 @@ class _Replayer:
             stop = starts[i + 1] if i + 1 < len(starts) else len(text)
             sub = text[start:stop]
             line = st.line + text.count("\n", 0, start)
-            node = self.parse(sub, line, _what(sub))
+            node = self.parse(sub, line)
             if node is not None:
                 self.apply(node, sub, line, schema)
 
