@@ -229,9 +229,13 @@ def _collect_suppressions(paths: Sequence[str], dialect: str | None) -> InlineSu
     return collect_files(read(), dialect)
 
 
-def _emit(report: dict[str, Any], fmt: str | None, out: str | None) -> None:
+def _emit(report: dict[str, Any], fmt: str | None, out: str | None, rules: Sequence[Any] = ()) -> None:
+    """Render and write (or print) a report; `rules` (the pack's metadata) give formats the rules' titles."""
+    from plaudit.reports import ReportContext
+
     fmt = fmt or ("table" if sys.stdout.isatty() and not out else "json")
-    text = render(report, fmt, color=sys.stdout.isatty() and not out)
+    context = ReportContext(rules=tuple(rules)) if rules else None
+    text = render(report, fmt, color=sys.stdout.isatty() and not out, context=context)
     if out:
         path = Path(out)
         try:
@@ -445,7 +449,7 @@ def scan_db(
             destination = out
             if out and len(targets) > 1:
                 destination = str(Path(out) / f"{target.name or f'target-{index + 1}'}.json")
-            _emit(report, fmt, destination)
+            _emit(report, fmt, destination, prepared[1].rules)
     finally:
         if history is not None:
             history.close()
@@ -522,7 +526,7 @@ def _run_scan(
         from plaudit.baseline import only_new as drop_accepted
 
         report = drop_accepted(report, options.baseline)
-    _emit(report, fmt, out)
+    _emit(report, fmt, out, prepared[1].rules)
     sys.exit(exit_code(report, fail_level or config.fail_level, options.rule_fail_levels))
 
 
@@ -604,7 +608,7 @@ def check(
         prepared=prepared,
         dialect=dialect or config.dialect,
     )
-    _emit(report, fmt, out)
+    _emit(report, fmt, out, prepared[1].rules)
     sys.exit(exit_code(report, fail_level or config.fail_level, options.rule_fail_levels))
 
 

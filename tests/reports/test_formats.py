@@ -61,3 +61,13 @@ def test_inline_and_baseline_waivers_say_where_they_come_from(fmt: str) -> None:
     text = render(report, fmt)
     assert "suppressed inline at migrations/V3" in text  # Markdown escapes the underscores
     assert "None" not in text.replace("\\u", "")
+
+
+def test_sarif_names_rules_by_their_titles_when_the_pack_is_known() -> None:
+    from plaudit.reports import ReportContext
+
+    rule = REPORT["violations"][0]["rule"]
+    context = ReportContext(rules=({"rule": rule, "title": "A readable rule title"},))
+    sarif = json.loads(render(REPORT, "sarif", context=context))
+    described = {r["id"]: r["shortDescription"]["text"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert described[rule] == "A readable rule title"

@@ -16,9 +16,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from plaudit.reports import ReportContext
 
 FORMAT = "sarif"
 
@@ -33,17 +37,23 @@ _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
-def render(report: dict[str, Any], *, color: bool = False) -> str:
+def render(report: dict[str, Any], *, color: bool = False, context: ReportContext | None = None) -> str:
+    # The report's violations carry no rule titles (SPEC §6 keys only): the pack's metadata has them, and
+    # GitHub lists alerts by the rule's short description.
+    titles = {str(r.get("rule")): str(r["title"]) for r in context.rules if r.get("title")} if context else {}
     # sort_keys makes the bytes depend on the report alone, never on dict construction order.
-    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(to_sarif(report, titles), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
+def to_sarif(report: dict[str, Any], titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     violations = report.get("violations") or []
     columns = {c["resource"] for c in report.get("columns") or []}
     rule_ids = sorted({v["rule"] for v in violations})
     index = {rule: i for i, rule in enumerate(rule_ids)}
-    rules = [_rule(rule, [v for v in violations if v["rule"] == rule]) for rule in rule_ids]
+    rules = [
+        _rule(rule, [v for v in violations if v["rule"] == rule], (titles or {}).get(rule))
+        for rule in rule_ids
+    ]
     version = str(report.get("plaudit_version") or "0.0.0")
     run_info = report.get("run") or {}
     run: dict[str, Any] = {
@@ -68,10 +78,10 @@ def to_sarif(report: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _rule(rule: str, found: list[dict[str, Any]]) -> dict[str, Any]:
+def _rule(rule: str, found: list[dict[str, Any]], title: str | None = None) -> dict[str, Any]:
     first = found[0]
     severity = max((v["severity"] for v in found), key=lambda s: _RANK.get(s, 0))
-    title = first.get("title") or first.get("kind") or rule
+    title = title or first.get("title") or first.get("kind") or rule
     references = _unique(r for v in found for r in v.get("references") or [])
     remediation = (first.get("remediation") or "").strip()
     full = f"{title} ({first.get('kind')}, {severity})."
