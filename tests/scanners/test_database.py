@@ -297,6 +297,42 @@ def test_real_server_inventory_comments_and_read_only(kind: str) -> None:
 
 @pytest.mark.db
 @pytest.mark.parametrize("kind", sorted(SERVERS))
+def test_real_server_indexes_on_clear_passwords_are_found(kind: str) -> None:
+    """A planted UNIQUE index on a plaintext password column (and a harmless one on a foreign key)."""
+    from plaudit.pipeline import Options, audit
+
+    engine, url = server_engine(kind)
+    schema = f"plaudit_keys_{uuid.uuid4().hex[:8]}"
+    setup = [
+        f"CREATE SCHEMA {schema}",
+        f"CREATE TABLE {schema}.app_user (id INTEGER PRIMARY KEY, branch_id INTEGER, "
+        "login_pwd VARCHAR(64), nickname VARCHAR(40))",
+        f"CREATE UNIQUE INDEX ux_pwd ON {schema}.app_user (login_pwd)",
+        f"CREATE INDEX ix_branch ON {schema}.app_user (branch_id)",
+    ]
+    with engine.begin() as conn:
+        for statement in setup:
+            conn.execute(text(statement))
+    try:
+        model = scan_database(url, include=[f"{schema}.*"])
+        table = model.get(schema, "app_user")
+        assert table is not None
+        keyed = {(cols, unique) for cols, unique, _ in table.keys}
+        assert {(("login_pwd",), True), (("branch_id",), False), (("id",), True)} <= keyed
+        report = audit(model, mode="scan-db", target=redact_url(url), options=Options())
+        found = [v for v in report["violations"] if v["rule"] == "JRT0171-STORE-C3-INDEX"]
+        assert [v["resource"] for v in found] == [f"{schema}.app_user.login_pwd"]
+        assert found[0]["location"]["path"].endswith(f"#{schema}.app_user")
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                text(f"DROP SCHEMA {schema} CASCADE" if kind == "postgresql" else f"DROP SCHEMA {schema}")
+            )
+        engine.dispose()
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("kind", sorted(SERVERS))
 def test_real_server_refused_connection_hides_password(kind: str) -> None:
     module, url = SERVERS[kind]
     pytest.importorskip(module)

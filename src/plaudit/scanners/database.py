@@ -28,6 +28,7 @@ import re
 import threading
 import time
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -766,6 +767,7 @@ class _Scan:
             self.inspector.get_table_comment,
             quiet=True,
         )
+        keys = self.keys(schema, label, tables)
         for name in objects:
             if name not in columns:
                 continue  # unreadable: already recorded as a ScanError
@@ -785,6 +787,7 @@ class _Scan:
                     nullable=bool(col.get("nullable", True)),
                     location=self.loc(label, name, col["name"]),
                 )
+            table.keys = [(cols, unique, self.loc(label, name)) for cols, unique in keys.get(name, ())]
             if is_view:
                 try:
                     table.view_sql = self.inspector.get_view_definition(name, schema=schema)
@@ -793,6 +796,34 @@ class _Scan:
                 except exc.SQLAlchemyError as err:
                     self.record(err, label, name, doing="cannot read view definition")
             self.model.add(table)
+
+    def keys(
+        self, schema: str, label: str, tables: list[str]
+    ) -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+        """Indexes, UNIQUE constraints and primary keys per table: (key columns, unique). An index keeps
+        a copy of its keys, and the index rules judge those on sensitive columns. One batched query per
+        kind and schema; a database that cannot tell (or an unreadable table) just has no keys."""
+        found: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        reflect = (
+            (self.inspector.get_multi_indexes, self.inspector.get_indexes, None),
+            (self.inspector.get_multi_unique_constraints, self.inspector.get_unique_constraints, True),
+            (self.inspector.get_multi_pk_constraint, self.inspector.get_pk_constraint, True),
+        )
+        for multi, single, unique in reflect:
+            with warnings.catch_warnings():  # drivers that cannot reflect indexes say so on stderr
+                warnings.simplefilter("ignore")
+                reflected = self.batched(schema, label, tables, multi, single, quiet=True)
+            for name, value in reflected.items():
+                for entry in value if isinstance(value, list) else [value]:
+                    if not isinstance(entry, dict):
+                        continue
+                    # Expression indexes list None for the expression's place; its columns are unknown.
+                    cols = tuple(
+                        c for c in entry.get("column_names") or entry.get("constrained_columns") or () if c
+                    )
+                    if cols:
+                        found.setdefault(name, []).append((cols, bool(unique or entry.get("unique"))))
+        return found
 
     def batched(
         self,
@@ -828,4 +859,8 @@ class _Scan:
             except exc.SQLAlchemyError as err:
                 if not quiet:
                     self.record(err, label, name, doing="cannot read columns")
+                else:  # nothing to report, but the failed statement must not abort what follows
+                    with contextlib.suppress(exc.SQLAlchemyError):
+                        self.conn.rollback()
+                    self.inspector.clear_cache()
         return result
